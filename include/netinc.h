@@ -1,0 +1,18 @@
+/* netinc: the one place that picks the platform's socket headers, so every
+ * other header can name struct sockaddr_in6 and struct in6_addr. */
+#ifndef PKTINFOD_NETINC_H
+#define PKTINFOD_NETINC_H
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <iphlpapi.h>
+#else
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#endif
+
+#endif

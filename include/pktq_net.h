@@ -1,0 +1,31 @@
+/* pktq_net: every platform call pktq makes — its client socket (never
+ * connected), the wait for an answer, and a monotonic clock — so a port to
+ * another platform replaces this one file. */
+#ifndef PKTINFOD_PKTQ_NET_H
+#define PKTINFOD_PKTQ_NET_H
+
+#include <stddef.h>
+
+#include "netinc.h"
+
+/* A UDP socket of family (AF_INET or AF_INET6).  fd / -1 with errno. */
+int pktq_net_socket(int family);
+/* Bind fd, of family, to local (IPv4 held v4-mapped).  0 / -1 with errno. */
+int pktq_net_bind(int fd, int family, const struct sockaddr_in6 *local);
+/* Send one datagram to sa.  0 / -1 with errno. */
+int pktq_net_send(int fd, const void *buf, size_t len,
+    const struct sockaddr *sa, socklen_t salen);
+/* Wait up to ms for fd to be readable: 1 readable, 0 not yet (timeout or
+ * signal), -1 with errno. */
+int pktq_net_wait(int fd, long long ms);
+/* Receive one datagram into buf; *from gets its source in the v4-mapped
+ * form.  Its length / -1 with errno. */
+int pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from);
+/* Non-zero for an errno that says nothing about the peer: keep waiting. */
+int pktq_net_is_noise(int err);
+/* Close fd. */
+void pktq_net_close(int fd);
+/* Milliseconds on a monotonic clock. */
+long long pktq_net_now_ms(void);
+
+#endif

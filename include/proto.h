@@ -1,0 +1,59 @@
+/* proto: SPEC section 2 — one request datagram in, one answer datagram out.
+ * Pure: no sockets and no clock; what it needs of the daemon comes in
+ * struct proto_env, what it learned of the datagram in struct dgram_meta. */
+#ifndef PKTINFOD_PROTO_H
+#define PKTINFOD_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dgram.h"
+
+struct cJSON;
+
+/* What became of one request: the counter the caller bumps. */
+enum proto_result {
+	PROTO_OK,
+	PROTO_BAD_JSON,
+	PROTO_BAD_REQUEST,
+	PROTO_UNKNOWN_OP,
+	PROTO_TOO_LARGE,
+	PROTO_FORBIDDEN,
+	PROTO_TRUNCATED,	/* a "truncated" answer was sent instead */
+	PROTO_DROPPED,		/* nothing may be sent (amplification) */
+	PROTO_RESULT_MAX
+};
+
+struct proto_env {
+	const char *version;
+	unsigned int workers;
+	const char *const *listen;	/* listen addresses as text */
+	size_t nlisten;
+	const char *const *features;
+	size_t nfeatures;
+	const struct addr_cidr *admin_allow;	/* who may ask for stats */
+	size_t nadmin_allow;
+	unsigned int amplification_factor;
+	size_t max_datagram;
+	/* Seconds since start, for info. */
+	long long (*uptime_s)(void *arg);
+	/* Name of interface ifindex into buf (IF_NAMESIZE), or NULL if unknown. */
+	const char *(*ifname)(unsigned int ifindex, char *buf);
+	/* Add the daemon's counters to obj, for stats. */
+	void (*stats)(void *arg, struct cJSON *obj);
+	void *arg;			/* passed to uptime_s and stats */
+};
+
+/* Answer the request req of len bytes (len is the datagram's full length:
+ * above env->max_datagram only the first max_datagram bytes are in req).
+ * m describes the datagram, local_port is the daemon's port.  Writes the
+ * answer to out (cap bytes) and returns its length, or 0 when nothing may be
+ * sent; *res tells which counter to bump. */
+size_t proto_answer(const struct proto_env *env, const struct dgram_meta *m,
+    uint16_t local_port, const char *req, size_t len, char *out, size_t cap,
+    enum proto_result *res);
+/* The counter name of r ("bad_json", ...). */
+const char *proto_result_name(enum proto_result r);
+
+#endif

@@ -1,0 +1,56 @@
+/* stats: the daemon's counters (SPEC section 6), one struct per worker,
+ * summed for the stats answer and the final log line. */
+#ifndef PKTINFOD_STATS_H
+#define PKTINFOD_STATS_H
+
+#include <stdint.h>
+
+#include "netinc.h"
+#include "proto.h"
+
+#define STATS_LOCAL_SLOTS 32
+#define STATS_ERRNO_SLOTS 8
+
+enum stats_counter {
+	STATS_RX4,
+	STATS_RX6,
+	STATS_TX4,
+	STATS_TX6,
+	STATS_NO_PKTINFO,	/* dropped: control data cut or no pktinfo */
+	STATS_RATE_LIMITED,
+	STATS_SEND_ERRORS,
+	STATS_COUNTER_MAX
+};
+
+struct stats_local {
+	struct in6_addr addr;
+	uint64_t rx;
+};
+
+struct stats_errno {
+	int err;
+	uint64_t n;
+};
+
+struct stats {
+	uint64_t counter[STATS_COUNTER_MAX];
+	uint64_t result[PROTO_RESULT_MAX];	/* by proto_answer outcome */
+	struct stats_local local[STATS_LOCAL_SLOTS];
+	unsigned int nlocal;
+	uint64_t local_other;		/* local addresses past the table */
+	struct stats_errno send_err[STATS_ERRNO_SLOTS];
+	uint64_t send_err_other;
+};
+
+/* Count one datagram received on local address dst. */
+void stats_count_local(struct stats *st, const struct in6_addr *dst);
+/* Count one failed send with errno err. */
+void stats_count_send_error(struct stats *st, int err);
+/* Add src's counts into dst (summing workers). */
+void stats_add(struct stats *dst, const struct stats *src);
+/* Add st's counters as members of the JSON object obj. */
+void stats_to_json(const struct stats *st, struct cJSON *obj);
+/* Log st on one line at info. */
+void stats_log(const struct stats *st);
+
+#endif

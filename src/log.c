@@ -1,0 +1,154 @@
+/* log: leveled logging to stderr or syslog. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+/* Per-datagram messages allowed per second before suppression starts. */
+#define LOG_BURST 5
+
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+/* Written before the workers start and on reload only. */
+static enum log_level threshold = LOG_LVL_INFO;
+static int to_syslog;
+static const char *log_ident = "pktinfod";
+
+int
+log_level_parse(enum log_level *out, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcmp(text, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	return level_names[level];
+}
+
+void
+log_init(const char *ident, enum log_level level, int use_syslog)
+{
+	log_ident = ident;
+	threshold = level;
+	to_syslog = use_syslog;
+	if (use_syslog)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(enum log_level level)
+{
+	threshold = level;
+}
+
+static void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (to_syslog)
+		syslog(syslog_prio[level], "%s", line);
+	else
+		fprintf(stderr, "%s: %s: %s\n", log_ident, level_names[level],
+		    line);
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > threshold)
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_limited(long long *last, unsigned long *suppressed, enum log_level level,
+    const char *fmt, ...)
+{
+	struct timespec ts;
+	long long now_ms;
+	va_list ap;
+
+	if (level > threshold)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now_ms - *last < 1000 / LOG_BURST) {
+		(*suppressed)++;
+		return;
+	}
+	*last = now_ms;
+	if (*suppressed > 0) {
+		log_msg(level, "%lu similar messages suppressed", *suppressed);
+		*suppressed = 0;
+	}
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+int
+log_errno_is_noise(int err)
+{
+	switch (err) {
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+	case EINTR:
+	case ECONNREFUSED:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *
+log_errno_name(int err, char *buf, unsigned int len)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { EINVAL, "EINVAL" },
+		{ EAGAIN, "EAGAIN" }, { ENOBUFS, "ENOBUFS" },
+		{ ENOMEM, "ENOMEM" }, { EPERM, "EPERM" }, { EACCES, "EACCES" },
+		{ ENETUNREACH, "ENETUNREACH" }, { EHOSTUNREACH, "EHOSTUNREACH" },
+		{ ECONNREFUSED, "ECONNREFUSED" }, { EMSGSIZE, "EMSGSIZE" },
+		{ ENETDOWN, "ENETDOWN" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
+		{ EINTR, "EINTR" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, len, "E%d", err);
+	return buf;
+}

@@ -1,0 +1,172 @@
+/* stats: the daemon's counters. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "addr.h"
+#include "log.h"
+#include "stats.h"
+
+static void
+add_local(struct stats *st, const struct in6_addr *dst, uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nlocal; i++) {
+		if (memcmp(&st->local[i].addr, dst, sizeof(*dst)) == 0) {
+			st->local[i].rx += n;
+			return;
+		}
+	}
+	if (st->nlocal == STATS_LOCAL_SLOTS) {
+		st->local_other += n;
+		return;
+	}
+	st->local[st->nlocal].addr = *dst;
+	st->local[st->nlocal].rx = n;
+	st->nlocal++;
+}
+
+void
+stats_count_local(struct stats *st, const struct in6_addr *dst)
+{
+	add_local(st, dst, 1);
+}
+
+static void
+add_send_errors(struct stats *st, int err, uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < STATS_ERRNO_SLOTS; i++) {
+		if (st->send_err[i].n == 0)
+			st->send_err[i].err = err;
+		if (st->send_err[i].err == err) {
+			st->send_err[i].n += n;
+			return;
+		}
+	}
+	st->send_err_other += n;
+}
+
+void
+stats_count_send_error(struct stats *st, int err)
+{
+	st->counter[STATS_SEND_ERRORS]++;
+	add_send_errors(st, err, 1);
+}
+
+void
+stats_add(struct stats *dst, const struct stats *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < STATS_COUNTER_MAX; i++)
+		dst->counter[i] += src->counter[i];
+	for (i = 0; i < PROTO_RESULT_MAX; i++)
+		dst->result[i] += src->result[i];
+	for (i = 0; i < src->nlocal; i++)
+		add_local(dst, &src->local[i].addr, src->local[i].rx);
+	dst->local_other += src->local_other;
+	for (i = 0; i < STATS_ERRNO_SLOTS && src->send_err[i].n > 0; i++)
+		add_send_errors(dst, src->send_err[i].err, src->send_err[i].n);
+	dst->send_err_other += src->send_err_other;
+}
+
+static int
+local_cmp(const void *a, const void *b)
+{
+	const struct stats_local *la = a, *lb = b;
+
+	return la->rx < lb->rx ? 1 : la->rx > lb->rx ? -1 :
+	    memcmp(&la->addr, &lb->addr, sizeof(la->addr));
+}
+
+static void
+add_family_pair(cJSON *obj, const char *name, uint64_t v4, uint64_t v6)
+{
+	cJSON *pair = cJSON_AddObjectToObject(obj, name);
+
+	cJSON_AddNumberToObject(pair, "ipv4", (double)v4);
+	cJSON_AddNumberToObject(pair, "ipv6", (double)v6);
+}
+
+static void
+add_send_error_json(const struct stats *st, cJSON *obj)
+{
+	cJSON *errs = cJSON_AddObjectToObject(obj, "send_errors");
+	char buf[16];
+	unsigned int i;
+
+	for (i = 0; i < STATS_ERRNO_SLOTS && st->send_err[i].n > 0; i++)
+		cJSON_AddNumberToObject(errs,
+		    log_errno_name(st->send_err[i].err, buf, sizeof(buf)),
+		    (double)st->send_err[i].n);
+	if (st->send_err_other > 0)
+		cJSON_AddNumberToObject(errs, "other",
+		    (double)st->send_err_other);
+}
+
+static void
+add_local_json(const struct stats *st, cJSON *obj)
+{
+	struct stats_local sorted[STATS_LOCAL_SLOTS];
+	cJSON *arr = cJSON_AddArrayToObject(obj, "local"), *item;
+	char text[ADDR_STRLEN];
+	unsigned int i;
+
+	memcpy(sorted, st->local, st->nlocal * sizeof(sorted[0]));
+	qsort(sorted, st->nlocal, sizeof(sorted[0]), local_cmp);
+	for (i = 0; i < st->nlocal; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "addr",
+		    addr_ntop(text, sizeof(text), &sorted[i].addr, 0));
+		cJSON_AddNumberToObject(item, "rx", (double)sorted[i].rx);
+		cJSON_AddItemToArray(arr, item);
+	}
+	cJSON_AddNumberToObject(obj, "local_other", (double)st->local_other);
+}
+
+void
+stats_to_json(const struct stats *st, cJSON *obj)
+{
+	unsigned int i;
+
+	add_family_pair(obj, "rx", st->counter[STATS_RX4],
+	    st->counter[STATS_RX6]);
+	add_family_pair(obj, "tx", st->counter[STATS_TX4],
+	    st->counter[STATS_TX6]);
+	for (i = PROTO_BAD_JSON; i < PROTO_RESULT_MAX; i++)
+		cJSON_AddNumberToObject(obj, proto_result_name(i),
+		    (double)st->result[i]);
+	cJSON_AddNumberToObject(obj, "rate_limited",
+	    (double)st->counter[STATS_RATE_LIMITED]);
+	cJSON_AddNumberToObject(obj, "no_pktinfo",
+	    (double)st->counter[STATS_NO_PKTINFO]);
+	cJSON_AddNumberToObject(obj, "send_error_total",
+	    (double)st->counter[STATS_SEND_ERRORS]);
+	add_send_error_json(st, obj);
+	add_local_json(st, obj);
+}
+
+void
+stats_log(const struct stats *st)
+{
+	cJSON *obj = cJSON_CreateObject();
+	char *text;
+
+	if (obj == NULL)
+		return;
+	stats_to_json(st, obj);
+	text = cJSON_PrintUnformatted(obj);
+	if (text != NULL)
+		log_info("stats %s", text);
+	free(text);
+	cJSON_Delete(obj);
+}

@@ -1,0 +1,162 @@
+/* Unit tests for opts: pktinfod's command line and its defaults. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "opts.h"
+#include "testutil.h"
+
+static enum opts_result
+parse(struct opts *o, char *err, const char *const *args)
+{
+	char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = "pktinfod";
+	while (*args != NULL)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	return opts_parse(o, argc, argv, err, 256);
+}
+
+START_TEST(no_arguments_listen_dualstack_on_4242)
+{
+	const char *args[] = { NULL };
+	struct in6_addr any = tu_ip("::");
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_RUN);
+	ck_assert_uint_eq(o.nlisten, 1);
+	ck_assert_mem_eq(&o.listen[0].sin6_addr, &any, sizeof(any));
+	ck_assert_uint_eq(ntohs(o.listen[0].sin6_port), 4242);
+	ck_assert_int_eq(o.log_level, LOG_LVL_INFO);
+	ck_assert_int_eq(o.naive_source, 0);
+	ck_assert_uint_eq(o.max_datagram, 4096);
+	ck_assert_uint_eq(o.amplification_factor, 3);
+}
+END_TEST
+
+START_TEST(port_applies_to_listen_without_port_in_any_order)
+{
+	const char *args[] = { "-l", "127.0.0.1", "-l", "[::1]:5353", "-p",
+	    "0", NULL };
+	struct in6_addr lo = tu_ip("127.0.0.1");
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_RUN);
+	ck_assert_uint_eq(o.nlisten, 2);
+	ck_assert_mem_eq(&o.listen[0].sin6_addr, &lo, sizeof(lo));
+	ck_assert_uint_eq(ntohs(o.listen[0].sin6_port), 0);
+	ck_assert_uint_eq(ntohs(o.listen[1].sin6_port), 5353);
+}
+END_TEST
+
+START_TEST(bad_port_names_the_flag)
+{
+	const char *args[] = { "-p", "70000", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "-p 70000"));
+}
+END_TEST
+
+START_TEST(bad_listen_address_names_the_flag)
+{
+	const char *args[] = { "-l", "localhost:53", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "-l localhost:53"));
+}
+END_TEST
+
+START_TEST(bad_log_level_names_the_flag)
+{
+	const char *args[] = { "--log-level", "loud", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "--log-level loud"));
+}
+END_TEST
+
+START_TEST(unknown_option_is_usage_error)
+{
+	const char *args[] = { "--frobnicate", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "--frobnicate"));
+}
+END_TEST
+
+START_TEST(missing_argument_is_usage_error)
+{
+	const char *args[] = { "--ready-file", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "--ready-file"));
+}
+END_TEST
+
+START_TEST(flags_set_their_options)
+{
+	const char *args[] = { "--naive-source", "--ready-file", "/tmp/r",
+	    "--log-level", "debug", "--syslog", "-P", "/tmp/p", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_RUN);
+	ck_assert_int_eq(o.naive_source, 1);
+	ck_assert_str_eq(o.ready_file, "/tmp/r");
+	ck_assert_str_eq(o.pidfile, "/tmp/p");
+	ck_assert_int_eq(o.log_level, LOG_LVL_DEBUG);
+	ck_assert_int_eq(o.use_syslog, 1);
+}
+END_TEST
+
+START_TEST(stray_argument_is_usage_error)
+{
+	const char *args[] = { "extra", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "extra"));
+}
+END_TEST
+
+static Suite *
+opts_suite(void)
+{
+	Suite *s = suite_create("opts");
+	TCase *tc = tcase_create("opts_parse");
+
+	tcase_add_test(tc, no_arguments_listen_dualstack_on_4242);
+	tcase_add_test(tc, port_applies_to_listen_without_port_in_any_order);
+	tcase_add_test(tc, bad_port_names_the_flag);
+	tcase_add_test(tc, bad_listen_address_names_the_flag);
+	tcase_add_test(tc, bad_log_level_names_the_flag);
+	tcase_add_test(tc, unknown_option_is_usage_error);
+	tcase_add_test(tc, missing_argument_is_usage_error);
+	tcase_add_test(tc, flags_set_their_options);
+	tcase_add_test(tc, stray_argument_is_usage_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(opts_suite());
+}

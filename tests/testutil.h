@@ -1,0 +1,15 @@
+/* testutil: helpers every Check test shares. */
+#ifndef PKTINFOD_TESTUTIL_H
+#define PKTINFOD_TESTUTIL_H
+
+#include <check.h>
+
+#include "netinc.h"
+
+/* The address in text as the daemon holds it (IPv4 v4-mapped); fails the
+ * test when text is not an address. */
+struct in6_addr tu_ip(const char *text);
+/* Run suite s, print the results, and return the process exit status. */
+int tu_run(Suite *s);
+
+#endif

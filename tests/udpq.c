@@ -1,0 +1,189 @@
+/* udpq: a minimal independent UDP client for the integration tests.  It
+ * shares no socket code with pktinfod or pktq: plain sendto/recvfrom, and it
+ * prints the source of every datagram it receives exactly as the kernel
+ * reported it.
+ *
+ * usage: udpq [-b LOCALADDR] [-t TIMEOUT_MS] [-B] [-C] [-a] [-f FILE]
+ *             ADDR PORT [PAYLOAD]
+ *   -B  SO_BROADCAST   -C  connect() first   -a  wait for all answers until
+ *   the timeout instead of stopping at the first   -f  payload from FILE
+ * Prints "from ADDR PORT LEN\tPAYLOAD" per datagram; exits 0 when at least
+ * one arrived, 1 when none did, 2 on usage or setup errors. */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct args {
+	const char *local, *file, *host, *port, *payload;
+	int timeout_ms, broadcast, connected, all;
+};
+
+static int
+resolve(const char *host, const char *port, int family,
+    struct sockaddr_storage *out, socklen_t *len)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		fprintf(stderr, "udpq: %s: %s\n", host, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(out, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+parse_args(struct args *a, int argc, char **argv)
+{
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->timeout_ms = 1000;
+	while ((ch = getopt(argc, argv, "b:t:BCaf:")) != -1) {
+		switch (ch) {
+		case 'b': a->local = optarg; break;
+		case 't': a->timeout_ms = atoi(optarg); break;
+		case 'B': a->broadcast = 1; break;
+		case 'C': a->connected = 1; break;
+		case 'a': a->all = 1; break;
+		case 'f': a->file = optarg; break;
+		default: return -1;
+		}
+	}
+	if (argc - optind < 2 || argc - optind > 3 ||
+	    (a->file == NULL) == (argc - optind == 2))
+		return -1;
+	a->host = argv[optind];
+	a->port = argv[optind + 1];
+	a->payload = argv[optind + 2];
+	return 0;
+}
+
+static ssize_t
+load_payload(const struct args *a, char *buf, size_t cap)
+{
+	FILE *f;
+	size_t n;
+
+	if (a->file == NULL) {
+		n = strlen(a->payload);
+		if (n > cap)
+			return -1;
+		memcpy(buf, a->payload, n);
+		return (ssize_t)n;
+	}
+	if ((f = fopen(a->file, "rb")) == NULL)
+		return -1;
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return (ssize_t)n;
+}
+
+static int
+open_socket(const struct args *a, const struct sockaddr_storage *to,
+    socklen_t tolen)
+{
+	struct sockaddr_storage local;
+	socklen_t locallen;
+	int fd, one = 1;
+
+	if ((fd = socket(to->ss_family, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	if (a->broadcast &&
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1)
+		return -1;
+	if (a->local != NULL) {
+		if (resolve(a->local, "0", to->ss_family, &local,
+		    &locallen) == -1 ||
+		    bind(fd, (struct sockaddr *)&local, locallen) == -1)
+			return -1;
+	}
+	if (a->connected && connect(fd, (const struct sockaddr *)to, tolen) == -1)
+		return -1;
+	return fd;
+}
+
+static void
+print_datagram(const struct sockaddr_storage *from, socklen_t fromlen,
+    const char *buf, ssize_t n)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (getnameinfo((const struct sockaddr *)from, fromlen, host,
+	    sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		strcpy(host, "?");
+	printf("from %s %s %zd\t%.*s\n", host, serv, n, (int)n, buf);
+	fflush(stdout);
+}
+
+static int
+receive(int fd, const struct args *a)
+{
+	static char buf[65536];
+	struct sockaddr_storage from;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	socklen_t fromlen;
+	ssize_t n;
+	int got = 0;
+
+	while (poll(&pfd, 1, a->timeout_ms) > 0) {
+		fromlen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		    &fromlen);
+		if (n < 0) {
+			if (errno == ECONNREFUSED && !a->all)
+				break;
+			continue;
+		}
+		print_datagram(&from, fromlen, buf, n);
+		got++;
+		if (!a->all)
+			break;
+	}
+	return got > 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char payload[65536];
+	struct sockaddr_storage to;
+	struct args a;
+	socklen_t tolen;
+	ssize_t n;
+	int fd;
+
+	if (parse_args(&a, argc, argv) == -1) {
+		fprintf(stderr, "usage: udpq [-b LOCAL] [-t MS] [-B] [-C] [-a] "
+		    "[-f FILE] ADDR PORT [PAYLOAD]\n");
+		return 2;
+	}
+	if (resolve(a.host, a.port, AF_UNSPEC, &to, &tolen) == -1 ||
+	    (n = load_payload(&a, payload, sizeof(payload))) < 0 ||
+	    (fd = open_socket(&a, &to, tolen)) == -1) {
+		fprintf(stderr, "udpq: setup: %s\n", strerror(errno));
+		return 2;
+	}
+	if ((a.connected ? send(fd, payload, (size_t)n, 0) :
+	    sendto(fd, payload, (size_t)n, 0, (struct sockaddr *)&to,
+	    tolen)) == -1) {
+		fprintf(stderr, "udpq: sendto: %s\n", strerror(errno));
+		return 2;
+	}
+	n = receive(fd, &a);
+	close(fd);
+	return (int)n;
+}
