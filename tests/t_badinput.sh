@@ -1,0 +1,70 @@
+#!/bin/sh
+# Bad input gets the documented answer or a counted drop, and the daemon
+# keeps serving.
+. "$(dirname "$0")/lib.sh"
+t_require jq
+
+t_daemon_start bad
+PAD=$(t_pad 60)
+
+# error_of PAYLOAD: the "error" member of the answer, or "none".
+error_of() {
+	line=$(t_udpq -t 500 127.0.0.1 "$PORT" "$1")
+	[ -n "$line" ] || { echo none; return; }
+	t_answer "$line" | jq -r .error
+}
+
+t_eq "'{' is bad_json" bad_json "$(error_of "{$PAD")"
+t_eq "'[]' is bad_json" bad_json "$(error_of "[]$PAD")"
+t_eq "trailing garbage is bad_json" bad_json "$(error_of "{\"op\":\"ping\"}x$PAD")"
+t_eq "op of the wrong type is bad_request" bad_request \
+    "$(error_of "{\"op\":1}$PAD")"
+t_eq "missing op is bad_request" bad_request "$(error_of "{\"id\":1}$PAD")"
+t_eq "unknown op is unknown_op" unknown_op "$(error_of "{\"op\":\"nope\"}$PAD")"
+t_eq "id of the wrong type is bad_request" bad_request \
+    "$(error_of "{\"op\":\"ping\",\"id\":[1]}$PAD")"
+
+printf '{"op":"ping","pad":"\377\376"}%s' "$PAD" >"$T_DIR/utf8"
+line=$(t_udpq -t 500 -f "$T_DIR/utf8" 127.0.0.1 "$PORT")
+t_eq "invalid UTF-8 is bad_json" bad_json "$(t_answer "$line" | jq -r .error)"
+
+printf '{"op":"ping"}\0%s' "$PAD" >"$T_DIR/nul"
+line=$(t_udpq -t 500 -f "$T_DIR/nul" 127.0.0.1 "$PORT")
+t_eq "a NUL byte is bad_json" bad_json "$(t_answer "$line" | jq -r .error)"
+
+head -c 65000 /dev/zero | tr '\0' ' ' >"$T_DIR/big"
+line=$(t_udpq -t 500 -f "$T_DIR/big" 127.0.0.1 "$PORT")
+t_eq "a 65000-byte datagram is too_large" too_large \
+    "$(t_answer "$line" | jq -r .error)"
+line=$(t_udpq -t 500 -f "$T_DIR/big" ::1 "$PORT")
+t_eq "a 65000-byte IPv6 datagram is too_large" too_large \
+    "$(t_answer "$line" | jq -r .error)"
+
+: >"$T_DIR/empty"
+t_eq "an empty datagram gets no answer" "" \
+    "$(t_udpq -t 300 -f "$T_DIR/empty" 127.0.0.1 "$PORT")"
+t_eq "a bare '{' gets no answer (answer > 3x request)" none "$(error_of "{")"
+
+line=$(t_udpq 127.0.0.1 "$PORT" '{"op":"info"}')
+t_eq "info from a tiny request is truncated" truncated \
+    "$(t_answer "$line" | jq -r .error)"
+need=$(t_answer "$line" | jq .need)
+req=$(printf '{"op":"info","pad":"%*s"}' $((need - 22)) '')
+line=$(t_udpq 127.0.0.1 "$PORT" "$req")
+t_eq "a request of exactly need=$need bytes gets the full answer" true \
+    "$(t_answer "$line" | jq .ok)"
+
+out=$("$PKTQ" --compact "127.0.0.1:$PORT" ping)
+t_eq "daemon still answers after bad input" '{"ok":true,"op":"ping"}' "$out"
+
+out=$("$PKTQ" --compact "127.0.0.1:$PORT" stats)
+t_eq "stats: bad_json counted" 5 "$(echo "$out" | jq .bad_json)"
+t_eq "stats: bad_request counted" 3 "$(echo "$out" | jq .bad_request)"
+t_eq "stats: unknown_op counted" 1 "$(echo "$out" | jq .unknown_op)"
+t_eq "stats: too_large counted" 2 "$(echo "$out" | jq .too_large)"
+t_eq "stats: two drops counted (empty, bare {)" 2 \
+    "$(echo "$out" | jq .dropped)"
+t_check "stats: truncated counted" test "$(echo "$out" | jq .truncated)" -ge 1
+
+t_eq "SIGTERM after bad input exits 0" 0 "$(t_daemon_stop "$DAEMON_PID")"
+t_done

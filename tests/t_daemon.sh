@@ -1,0 +1,62 @@
+#!/bin/sh
+# The daemon's life cycle and flags as an operator meets them, and the
+# control messages on the wire (strace) for one whoami per family.
+. "$(dirname "$0")/lib.sh"
+
+"$PKTINFOD" -h >"$T_DIR/out"
+t_eq "-h exits 0" 0 $?
+t_check "-h prints usage" grep -q "usage: pktinfod" "$T_DIR/out"
+t_eq "-V prints the version" "pktinfod $(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$top_builddir/config.h")" \
+    "$("$PKTINFOD" -V)"
+"$PKTINFOD" -p 99999 2>"$T_DIR/err"
+t_eq "a bad port exits 2" 2 $?
+t_check "the message names the flag" grep -q -- "-p 99999" "$T_DIR/err"
+"$PKTINFOD" --bogus 2>"$T_DIR/err"
+t_eq "an unknown flag exits 2" 2 $?
+
+t_daemon_start one
+"$PKTINFOD" -p "$PORT" 2>"$T_DIR/err"
+t_eq "a port in use exits 1" 1 $?
+t_check "the message names bind and the address" grep -q "bind \[::\]:$PORT" \
+    "$T_DIR/err"
+t_eq "SIGINT stops with 0" 0 "$(t_daemon_stop "$DAEMON_PID" INT)"
+t_check "final stats are logged" grep -q '"rx"' "$T_DIR/one.log"
+
+t_daemon_start hup
+kill -HUP "$DAEMON_PID"
+"$PKTQ" "127.0.0.1:$PORT" ping >/dev/null
+t_eq "SIGHUP keeps the daemon serving" 0 $?
+t_eq "SIGTERM after SIGHUP exits 0" 0 "$(t_daemon_stop "$DAEMON_PID")"
+
+"$PKTINFOD" -l 127.0.0.1 -p 0 --ready-file "$T_DIR/pid.ready" \
+    -P "$T_DIR/pid" 2>"$T_DIR/pid.log" &
+pid=$!
+T_PIDS="$T_PIDS $pid"
+i=0; while [ ! -s "$T_DIR/pid.ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+t_eq "-P writes the pid file" "$pid" "$(cat "$T_DIR/pid" 2>/dev/null)"
+t_eq "-l 127.0.0.1 serves IPv4" 0 "$("$PKTQ" "127.0.0.1:$(cat "$T_DIR/pid.ready")" ping >/dev/null; echo $?)"
+t_daemon_stop "$pid" >/dev/null
+t_check "the pid file is removed on stop" test ! -e "$T_DIR/pid"
+
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	rm -f "$T_DIR/st.ready"
+	strace -f -o "$T_DIR/strace" -e trace=recvmsg,sendmsg \
+	    "$PKTINFOD" -p 0 --ready-file "$T_DIR/st.ready" 2>"$T_DIR/st.log" &
+	spid=$!
+	T_PIDS="$T_PIDS $spid"
+	i=0; while [ ! -s "$T_DIR/st.ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+	sport=$(cat "$T_DIR/st.ready")
+	"$PKTQ" "127.0.0.1:$sport" whoami >/dev/null
+	"$PKTQ" "[::1]:$sport" whoami >/dev/null
+	t_daemon_stop "$spid" >/dev/null
+	t_check "strace: recvmsg of the IPv4 query carries IP_PKTINFO" \
+	    grep -q 'recvmsg(.*cmsg_type=IP_PKTINFO' "$T_DIR/strace"
+	t_check "strace: the IPv4 answer is sent with IP_PKTINFO from 127.0.0.1" \
+	    grep -Eq 'sendmsg\(.*::ffff:127\.0\.0\.1.*cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data=\{ipi_ifindex=0, ipi_spec_dst=inet_addr\("127\.0\.0\.1"\)' "$T_DIR/strace"
+	t_check "strace: the IPv6 answer is sent with IPV6_PKTINFO from ::1" \
+	    grep -Eq 'sendmsg\(.*cmsg_level=SOL_IPV6, cmsg_type=IPV6_PKTINFO, cmsg_data=\{ipi6_addr=inet_pton\(AF_INET6, "::1"\)' "$T_DIR/strace"
+else
+	t_skip "strace is missing or cannot trace here"
+fi
+
+t_done
