@@ -1,0 +1,53 @@
+#!/bin/sh
+# quickstart.sh run|test — the README's two commands for a fresh Debian
+# machine: install what is missing, build, then run the daemon on its
+# embedded defaults (run) or the whole test suite (test; what CI runs).
+set -eu
+cd "$(dirname "$0")"
+
+# Build and library packages, then what the tests drive (jq reads answers,
+# strace shows the control messages, iproute2 builds test namespaces).
+PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev check"
+PKGS_TEST="jq strace iproute2 valgrind clang"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_missing() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "quickstart: installing$missing"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $missing
+}
+
+build() {
+	[ -x configure ] || autoreconf -fi
+	[ -f Makefile ] || ./configure "$@"
+	make -j"$(nproc)"
+}
+
+case "${1:-}" in
+run)
+	install_missing $PKGS_BUILD
+	build
+	exec ./pktinfod
+	;;
+test)
+	install_missing $PKGS_BUILD $PKGS_TEST
+	autoreconf -fi
+	./configure --enable-werror
+	make -j"$(nproc)"
+	make -j"$(nproc)" check || { cat tests/*.log; exit 1; }
+	make -j"$(nproc)" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	sh tests/sanitize.sh
+	;;
+*)
+	echo "usage: quickstart.sh run|test" >&2
+	exit 2
+	;;
+esac
