@@ -35,7 +35,8 @@ int addr_is_unspecified(const struct in6_addr *a);
 /* "ipv4" for v4-mapped a, else "ipv6". */
 const char *addr_family_name(const struct in6_addr *a);
 
-/* Convert any AF_INET or AF_INET6 sockaddr to the v4-mapped-or-IPv6 form; 0 / -1 (EAFNOSUPPORT). */
+/* Convert any AF_INET or AF_INET6 sockaddr to the v4-mapped-or-IPv6 form;
+ * 0 / -1 (EAFNOSUPPORT for another family, EINVAL for a short salen). */
 int addr_from_sockaddr(struct sockaddr_in6 *out, const struct sockaddr *sa, size_t salen);
 /* Write sin as a plain sockaddr_in when it is v4-mapped (for an AF_INET socket); 0 / -1 (EAFNOSUPPORT). */
 int addr_to_sockaddr_in(struct sockaddr_in *out, const struct sockaddr_in6 *sin);
