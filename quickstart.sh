@@ -25,25 +25,30 @@ install_missing() {
 	    --no-install-recommends $missing
 }
 
+# Builds happen out of tree in _build/, so that tests/sanitize.sh can
+# configure a second tree beside it.
 build() {
 	[ -x configure ] || autoreconf -fi
-	[ -f Makefile ] || ./configure "$@"
-	make -j"$(nproc)"
+	mkdir -p _build
+	(cd _build && { [ -f Makefile ] || ../configure "$@"; } &&
+	    make -j"$(nproc)")
 }
 
 case "${1:-}" in
 run)
 	install_missing $PKGS_BUILD
 	build
-	exec ./pktinfod
+	exec ./_build/pktinfod
 	;;
 test)
 	install_missing $PKGS_BUILD $PKGS_TEST
 	autoreconf -fi
-	./configure --enable-werror
-	make -j"$(nproc)"
-	make -j"$(nproc)" check || { cat tests/*.log; exit 1; }
-	make -j"$(nproc)" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	rm -rf _build
+	build --enable-werror
+	(cd _build && make -j"$(nproc)" check) ||
+	    { cat _build/tests/*.log; exit 1; }
+	(cd _build && make -j"$(nproc)" distcheck \
+	    DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
 	sh tests/sanitize.sh
 	;;
 *)

@@ -206,10 +206,14 @@ open_listener(struct server *srv, struct listener *l,
 {
 	int flags = srv->opts.naive_source ? SOCK_F_NAIVE : 0;
 
+	struct sockaddr_in6 bound = *addr;
+
 	l->srv = srv;
-	addr_format(l->text, sizeof(l->text), addr);
 	if ((l->sock = sock_open(addr, flags)) == NULL)
 		return -1;
+	/* With -p 0 the kernel picked the port: show the real one. */
+	bound.sin6_port = htons(sock_port(l->sock));
+	addr_format(l->text, sizeof(l->text), &bound);
 	l->rx = malloc(srv->opts.max_datagram);
 	l->tx = malloc(SERVER_TX_CAP);
 	if (l->rx == NULL || l->tx == NULL) {

@@ -79,13 +79,14 @@ t_done() {
 t_daemon_start() {
 	name=$1; shift
 	rm -f "$T_DIR/$name.ready"
-	"$PKTINFOD" -p 0 --ready-file "$T_DIR/$name.ready" "$@" \
-	    2>"$T_DIR/$name.log" &
+	# PKTINFOD_WRAPPER runs the daemon under valgrind (tests/sanitize.sh).
+	${PKTINFOD_WRAPPER:-} "$PKTINFOD" -p 0 --ready-file "$T_DIR/$name.ready" \
+	    "$@" 2>"$T_DIR/$name.log" &
 	DAEMON_PID=$!
 	T_PIDS="$T_PIDS $DAEMON_PID"
 	i=0
 	while [ ! -s "$T_DIR/$name.ready" ]; do
-		if ! kill -0 "$DAEMON_PID" 2>/dev/null || [ $i -ge 500 ]; then
+		if ! kill -0 "$DAEMON_PID" 2>/dev/null || [ $i -ge 3000 ]; then
 			t_log "daemon $name did not become ready:"
 			cat "$T_DIR/$name.log"
 			exit 1

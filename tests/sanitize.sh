@@ -1,0 +1,38 @@
+#!/bin/sh
+# sanitize.sh: the whole test suite again under clang's AddressSanitizer and
+# UndefinedBehaviorSanitizer, then the unit tests and two integration tests
+# under valgrind (errors or definite leaks fail).  Run from the source top
+# after _build/ exists (quickstart.sh test does both).
+set -eu
+top=$(pwd)
+
+rm -rf _build-san
+mkdir _build-san
+(cd _build-san && CC=clang ../configure -q --enable-werror --enable-sanitizers &&
+    make -j"$(nproc)" >/dev/null &&
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    make -j"$(nproc)" check) ||
+    { cat _build-san/tests/*.log; exit 1; }
+
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+fails=0
+for t in _build/tests/check_*; do
+	[ -x "$t" ] || continue
+	if CK_FORK=no $VG "$t" >/dev/null; then
+		echo "valgrind: ok   $t"
+	else
+		echo "valgrind: FAIL $t"
+		fails=$((fails + 1))
+	fi
+done
+for t in t_loopback t_badinput; do
+	if top_builddir="$top/_build" top_srcdir="$top" PKTINFOD_WRAPPER="$VG" \
+	    sh "tests/$t.sh"; then
+		echo "valgrind: ok   $t (pktinfod under valgrind)"
+	else
+		echo "valgrind: FAIL $t (pktinfod under valgrind)"
+		fails=$((fails + 1))
+	fi
+done
+echo "sanitize: $fails failed"
+[ "$fails" -eq 0 ]
