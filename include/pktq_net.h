@@ -1,6 +1,6 @@
-/* pktq_net: every platform call pktq makes — its client socket (never
- * connected), the wait for an answer, and a monotonic clock — so a port to
- * another platform replaces this one file. */
+/* pktq_net: every platform call pktq makes — name resolution, its client
+ * socket (never connected), the wait for an answer, and a monotonic clock —
+ * so a port to another platform replaces this one file. */
 #ifndef PKTINFOD_PKTQ_NET_H
 #define PKTINFOD_PKTQ_NET_H
 
@@ -8,13 +8,26 @@
 
 #include "netinc.h"
 
+/* One address a host name resolved to. */
+struct pktq_net_addr {
+	struct sockaddr_storage sa;	/* as the resolver gave it, to send */
+	socklen_t salen;
+	int family;			/* of sa, and so of the socket */
+	struct sockaddr_in6 dst;	/* sa v4-mapped, to compare and print */
+};
+
+/* Resolve host and the numeric port for UDP, of family or AF_UNSPEC, into
+ * *out, an array of *n distinct addresses in the resolver's order, to be
+ * freed.  0 / -1 with *why set to the resolver's message. */
+int pktq_net_resolve(const char *host, const char *port, int family,
+    struct pktq_net_addr **out, size_t *n, const char **why);
 /* A UDP socket of family (AF_INET or AF_INET6).  fd / -1 with errno. */
 int pktq_net_socket(int family);
 /* Bind fd, of family, to local (IPv4 held v4-mapped).  0 / -1 with errno. */
 int pktq_net_bind(int fd, int family, const struct sockaddr_in6 *local);
-/* Send one datagram to sa.  0 / -1 with errno. */
+/* Send one datagram to to.  0 / -1 with errno. */
 int pktq_net_send(int fd, const void *buf, size_t len,
-    const struct sockaddr *sa, socklen_t salen);
+    const struct pktq_net_addr *to);
 /* Wait up to ms for fd to be readable: 1 readable, 0 not yet (timeout or
  * signal), -1 with errno. */
 int pktq_net_wait(int fd, long long ms);

@@ -16,7 +16,7 @@ struct pktq_req {
 };
 
 /* The JSON value that is the whole of text (whitespace around it allowed),
- * or NULL. */
+ * or NULL; pktq checks its answers with this too. */
 struct cJSON *pktq_req_parse_whole(const char *text, size_t len);
 /* As pktq_req_parse_whole, but only a JSON object; else NULL. */
 struct cJSON *pktq_req_parse_object(const char *text, size_t len);
