@@ -97,12 +97,12 @@ t_daemon_start() {
 	PORT=$(cat "$T_DIR/$name.ready")
 }
 
-# t_daemon_stop PID [SIGNAL]: stop a daemon this test started; prints its
-# exit status.
+# t_daemon_stop PID [SIGNAL]: stop a daemon this test started; its exit
+# status lands in STOP_STATUS.
 t_daemon_stop() {
 	kill "-${2:-TERM}" "$1"
 	wait "$1"
-	echo $?
+	STOP_STATUS=$?
 	T_PIDS=$(echo "$T_PIDS" | sed "s/ $1\b//")
 }
 

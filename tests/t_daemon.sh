@@ -19,14 +19,16 @@ t_daemon_start one
 t_eq "a port in use exits 1" 1 $?
 t_check "the message names bind and the address" grep -q "bind \[::\]:$PORT" \
     "$T_DIR/err"
-t_eq "SIGINT stops with 0" 0 "$(t_daemon_stop "$DAEMON_PID" INT)"
+t_daemon_stop "$DAEMON_PID" INT
+t_eq "SIGINT stops with 0" 0 "$STOP_STATUS"
 t_check "final stats are logged" grep -q '"rx"' "$T_DIR/one.log"
 
 t_daemon_start hup
 kill -HUP "$DAEMON_PID"
 "$PKTQ" "127.0.0.1:$PORT" ping >/dev/null
 t_eq "SIGHUP keeps the daemon serving" 0 $?
-t_eq "SIGTERM after SIGHUP exits 0" 0 "$(t_daemon_stop "$DAEMON_PID")"
+t_daemon_stop "$DAEMON_PID"
+t_eq "SIGTERM after SIGHUP exits 0" 0 "$STOP_STATUS"
 
 "$PKTINFOD" -l 127.0.0.1 -p 0 --ready-file "$T_DIR/pid.ready" \
     -P "$T_DIR/pid" 2>"$T_DIR/pid.log" &
@@ -35,7 +37,7 @@ T_PIDS="$T_PIDS $pid"
 i=0; while [ ! -s "$T_DIR/pid.ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 t_eq "-P writes the pid file" "$pid" "$(cat "$T_DIR/pid" 2>/dev/null)"
 t_eq "-l 127.0.0.1 serves IPv4" 0 "$("$PKTQ" "127.0.0.1:$(cat "$T_DIR/pid.ready")" ping >/dev/null; echo $?)"
-t_daemon_stop "$pid" >/dev/null
+t_daemon_stop "$pid"
 t_check "the pid file is removed on stop" test ! -e "$T_DIR/pid"
 
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
@@ -48,7 +50,7 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	sport=$(cat "$T_DIR/st.ready")
 	"$PKTQ" "127.0.0.1:$sport" whoami >/dev/null
 	"$PKTQ" "[::1]:$sport" whoami >/dev/null
-	t_daemon_stop "$spid" >/dev/null
+	t_daemon_stop "$spid"
 	t_check "strace: recvmsg of the IPv4 query carries IP_PKTINFO" \
 	    grep -q 'recvmsg(.*cmsg_type=IP_PKTINFO' "$T_DIR/strace"
 	t_check "strace: the IPv4 answer is sent with IP_PKTINFO from 127.0.0.1" \

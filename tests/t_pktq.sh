@@ -30,7 +30,7 @@ t_eq "--json sends the object as given" '[1,2]' "$(echo "$out" | jq -c .data)"
 
 out=$("$PKTQ" -4 --compact "localhost:$PORT" whoami)
 t_eq "-4 uses IPv4" ipv4 "$(echo "$out" | jq -r .client.family)"
-out=$("$PKTQ" -6 --compact "localhost:$PORT" whoami)
+out=$("$PKTQ" -6 --compact "[::1]:$PORT" whoami)
 t_eq "-6 uses IPv6" ipv6 "$(echo "$out" | jq -r .client.family)"
 
 out=$("$PKTQ" --compact "127.0.0.1:$PORT" info)
@@ -40,7 +40,7 @@ t_eq "info (answer > 3x request) is fetched by padding" true \
 t_eq "-c 3 prints three answers" 3 \
     "$("$PKTQ" --compact -c 3 "127.0.0.1:$PORT" ping | wc -l)"
 
-t_daemon_stop "$DAEMON_PID" >/dev/null
+t_daemon_stop "$DAEMON_PID"
 "$PKTQ" -t 200 -r 1 "127.0.0.1:$PORT" ping 2>"$T_DIR/err"
 t_eq "exit 1 when nothing answers" 1 $?
 t_check "no-answer message names the address" grep -q "127.0.0.1" "$T_DIR/err"
@@ -50,6 +50,6 @@ t_daemon_start naive --naive-source
 t_eq "exit 3 on a source mismatch" 3 $?
 "$PKTQ" --no-verify -b 127.0.0.1 "127.0.0.2:$PORT" ping >/dev/null 2>&1
 t_eq "--no-verify accepts the wrong source" 0 $?
-t_daemon_stop "$DAEMON_PID" >/dev/null
+t_daemon_stop "$DAEMON_PID"
 
 t_done

@@ -45,12 +45,13 @@ check_sources() {
 
 t_daemon_start good
 check_sources pktinfo
-t_eq "SIGTERM stops the daemon with 0" 0 "$(t_daemon_stop "$DAEMON_PID")"
+t_daemon_stop "$DAEMON_PID"
+t_eq "SIGTERM stops the daemon with 0" 0 "$STOP_STATUS"
 
 t_daemon_start naive --naive-source
 t_check "naive mode logs a loud warning" grep -q "WITHOUT source selection" \
     "$T_DIR/naive.log"
 check_sources naive
-t_daemon_stop "$DAEMON_PID" >/dev/null
+t_daemon_stop "$DAEMON_PID"
 
 t_done

@@ -1,0 +1,657 @@
+/* proto: SPEC section 2, the wire protocol.  Validates one request datagram,
+ * builds its answer and holds every answer to the anti-amplification limit.
+ * Byte offsets in error messages count from 0. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "addr.h"
+#include "dgram.h"
+#include "proto.h"
+
+#define PROTO_ID_MAX	64	/* SPEC 2: bytes of id, serialized */
+#define PROTO_OP_QUOTE	32	/* bytes of an unknown op name quoted back */
+#define PROTO_MSG_MAX	128
+
+/* A value as the client wrote it; p is NULL when the member is absent. */
+struct span {
+	const char	*p;
+	size_t		 n;
+};
+
+struct ctx {
+	const struct proto_env	*env;
+	const struct dgram_meta	*m;
+	uint16_t		 local_port;
+	const char		*req;
+	size_t			 len;
+	char			*out;
+	size_t			 cap;
+	cJSON			*root;
+	struct span		 id;	/* set only once validated */
+	struct span		 data;
+	char			 msg[PROTO_MSG_MAX];
+};
+
+struct op {
+	const char	*name;
+	int		 admin;		/* only for admin_allow sources */
+	int		(*fill)(struct ctx *, cJSON *);	/* NULL: no fields */
+};
+
+/* A strict RFC 8259 scanner over the raw request. */
+struct scan {
+	const char	*p;
+	const char	*end;
+};
+
+static const char *const result_names[PROTO_RESULT_MAX] = {
+	[PROTO_OK] = "ok",
+	[PROTO_BAD_JSON] = "bad_json",
+	[PROTO_BAD_REQUEST] = "bad_request",
+	[PROTO_UNKNOWN_OP] = "unknown_op",
+	[PROTO_TOO_LARGE] = "too_large",
+	[PROTO_FORBIDDEN] = "forbidden",
+	[PROTO_TRUNCATED] = "truncated",
+	[PROTO_DROPPED] = "dropped",
+};
+
+static int scan_value(struct scan *, int);
+static enum proto_result fail(struct ctx *, enum proto_result, const char *,
+    ...) __attribute__((format(printf, 3, 4)));
+
+const char *
+proto_result_name(enum proto_result r)
+{
+	if ((unsigned int)r >= PROTO_RESULT_MAX)
+		return "unknown";
+	return result_names[r];
+}
+
+/* The offset of the first byte that does not start a well-formed UTF-8
+ * sequence, or len.  The table is RFC 3629 section 4: it leaves out
+ * overlongs (C0, C1, E0 80-9F, F0 80-8F), the surrogates U+D800-DFFF
+ * (ED A0-BF) and everything above U+10FFFF (F4 90-BF, F5-FF). */
+static size_t
+utf8_check(const unsigned char *s, size_t len)
+{
+	static const unsigned char seq[][4] = {	/* lead from-to, 2nd byte */
+		{ 0xc2, 0xdf, 0x80, 0xbf }, { 0xe0, 0xe0, 0xa0, 0xbf },
+		{ 0xe1, 0xec, 0x80, 0xbf }, { 0xed, 0xed, 0x80, 0x9f },
+		{ 0xee, 0xef, 0x80, 0xbf }, { 0xf0, 0xf0, 0x90, 0xbf },
+		{ 0xf1, 0xf3, 0x80, 0xbf }, { 0xf4, 0xf4, 0x80, 0x8f },
+	};
+	size_t i = 0, j, k, n;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		for (j = 0; j < sizeof(seq) / sizeof(seq[0]); j++)
+			if (s[i] >= seq[j][0] && s[i] <= seq[j][1])
+				break;
+		n = s[i] >= 0xf0 ? 3 : s[i] >= 0xe0 ? 2 : 1;
+		if (j == sizeof(seq) / sizeof(seq[0]) || n >= len - i ||
+		    s[i + 1] < seq[j][2] || s[i + 1] > seq[j][3])
+			return i;
+		for (k = 2; k <= n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+/* Consume the next byte when it is one of set. */
+static int
+scan_any(struct scan *s, const char *set)
+{
+	if (s->p == s->end || memchr(set, *s->p, strlen(set)) == NULL)
+		return 0;
+	s->p++;
+	return 1;
+}
+
+/* RFC 8259 section 2: only these four are whitespace (cJSON skips every
+ * byte up to 0x20). */
+static void
+scan_ws(struct scan *s)
+{
+	while (scan_any(s, " \t\n\r"))
+		;
+}
+
+static int
+scan_byte(struct scan *s, const char *set)
+{
+	scan_ws(s);
+	return scan_any(s, set) ? 0 : -1;
+}
+
+/* RFC 8259 section 8.1 lets a parser ignore a byte order mark; cJSON does. */
+static void
+scan_start(struct scan *s, const char *text, size_t len)
+{
+	s->p = text;
+	s->end = text + len;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		s->p += 3;
+}
+
+static int
+scan_word(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+static int
+scan_digits(struct scan *s)
+{
+	const char *start = s->p;
+
+	while (scan_any(s, "0123456789"))
+		;
+	return s->p == start ? -1 : 0;
+}
+
+/* RFC 8259 section 6.  cJSON also takes "01" and "1.", which would make
+ * the verbatim copy in the answer invalid JSON. */
+static int
+scan_number(struct scan *s)
+{
+	scan_any(s, "-");
+	if (!scan_any(s, "0") && scan_digits(s) == -1)
+		return -1;
+	if (scan_any(s, ".") && scan_digits(s) == -1)
+		return -1;
+	if (scan_any(s, "eE")) {
+		scan_any(s, "+-");
+		return scan_digits(s);
+	}
+	return 0;
+}
+
+/* RFC 8259 section 7: control characters only as escapes (cJSON takes
+ * them raw). */
+static int
+scan_string(struct scan *s)
+{
+	int i;
+
+	if (scan_byte(s, "\"") == -1)
+		return -1;
+	while (!scan_any(s, "\"")) {
+		if (s->p == s->end || (unsigned char)*s->p < 0x20)
+			return -1;
+		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
+			continue;
+		if (!scan_any(s, "u"))
+			return -1;
+		for (i = 0; i < 4; i++)
+			if (!scan_any(s, "0123456789abcdefABCDEF"))
+				return -1;
+	}
+	return 0;
+}
+
+/* One "key": value; val is where the value starts. */
+static int
+scan_member(struct scan *s, int depth, const char **val)
+{
+	if (scan_string(s) == -1 || scan_byte(s, ":") == -1)
+		return -1;
+	scan_ws(s);
+	*val = s->p;
+	return scan_value(s, depth);
+}
+
+/* An object (close "}") or array (close "]") from its opening byte, nested
+ * no deeper than cJSON allows, which also bounds the recursion. */
+static int
+scan_container(struct scan *s, int depth, const char *close)
+{
+	const char *val;
+	int r;
+
+	if (++depth > CJSON_NESTING_LIMIT)
+		return -1;
+	s->p++;
+	scan_ws(s);
+	if (scan_any(s, close))
+		return 0;
+	do {
+		r = *close == '}' ? scan_member(s, depth, &val) :
+		    scan_value(s, depth);
+		if (r == -1)
+			return -1;
+		scan_ws(s);
+	} while (scan_any(s, ","));
+	return scan_byte(s, close);
+}
+
+static int
+scan_value(struct scan *s, int depth)
+{
+	scan_ws(s);
+	if (s->p == s->end)
+		return -1;
+	switch (*s->p) {
+	case '{':
+		return scan_container(s, depth, "}");
+	case '[':
+		return scan_container(s, depth, "]");
+	case '"':
+		return scan_string(s);
+	case 't':
+		return scan_word(s, "true");
+	case 'f':
+		return scan_word(s, "false");
+	case 'n':
+		return scan_word(s, "null");
+	}
+	return scan_number(s);
+}
+
+/* 0 when text is one RFC 8259 JSON text, else -1 and in bad the offset of
+ * the first byte that is not. */
+static int
+json_check(const char *text, size_t len, size_t *bad)
+{
+	struct scan s;
+
+	scan_start(&s, text, len);
+	if (scan_value(&s, 0) == 0) {
+		scan_ws(&s);
+		if (s.p == s.end)
+			return 0;
+	}
+	*bad = (size_t)(s.p - text);
+	return -1;
+}
+
+/* The bytes of the value of the k-th member of the top-level object.  cJSON
+ * keeps members in source order, so its k-th child is the k-th member in
+ * the text whatever escapes the key is written with. */
+static int
+member_span(const char *text, size_t len, int k, struct span *v)
+{
+	struct scan s;
+	const char *val;
+
+	scan_start(&s, text, len);
+	if (scan_byte(&s, "{") == -1)
+		return -1;
+	while (scan_member(&s, 1, &val) == 0) {
+		if (k-- == 0) {
+			v->p = val;
+			v->n = (size_t)(s.p - val);
+			return 0;
+		}
+		if (scan_byte(&s, ",") == -1)
+			return -1;
+	}
+	return -1;
+}
+
+static enum proto_result
+fail(struct ctx *c, enum proto_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* too_large first: the rest of that datagram was cut off, so it is not
+ * parsed at all.  cJSON is lax (control bytes, "01"), so the strict scan
+ * follows it. */
+static enum proto_result
+request_parse(struct ctx *c)
+{
+	const char *end = c->req, *nul;
+	struct scan rest;
+	size_t bad;
+
+	if (c->len > c->env->max_datagram)
+		return fail(c, PROTO_TOO_LARGE, "datagram of %zu bytes exceeds "
+		    "max_datagram %zu", c->len, c->env->max_datagram);
+	if ((nul = memchr(c->req, '\0', c->len)) != NULL)
+		return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu",
+		    (size_t)(nul - c->req));
+	bad = utf8_check((const unsigned char *)c->req, c->len);
+	if (bad != c->len)
+		return fail(c, PROTO_BAD_JSON, "invalid UTF-8 at byte %zu",
+		    bad);
+	/* Not require_null_terminated: no NUL follows a bounded buffer. */
+	c->root = cJSON_ParseWithLengthOpts(c->req, c->len, &end, 0);
+	if (c->root == NULL)
+		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu",
+		    (size_t)(end - c->req));
+	if (!cJSON_IsObject(c->root))
+		return fail(c, PROTO_BAD_JSON,
+		    "the request must be a JSON object");
+	rest.p = end;
+	rest.end = c->req + c->len;
+	scan_ws(&rest);
+	if (rest.p != rest.end)
+		return fail(c, PROTO_BAD_JSON, "trailing data after the JSON "
+		    "object at byte %zu", (size_t)(end - c->req));
+	if (json_check(c->req, c->len, &bad) == -1)
+		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", bad);
+	return PROTO_OK;
+}
+
+/* The member called name (the first of duplicates, case-sensitive) and the
+ * bytes of its value. */
+static const cJSON *
+member(struct ctx *c, const char *name, struct span *v)
+{
+	const cJSON *item, *it;
+	int k = 0;
+
+	if ((item = cJSON_GetObjectItemCaseSensitive(c->root, name)) == NULL)
+		return NULL;
+	for (it = c->root->child; it != item; it = it->next)
+		k++;
+	return member_span(c->req, c->len, k, v) == 0 ? item : NULL;
+}
+
+/* id is checked first, so that every later error answer carries it.
+ * Members other than these are ignored, for forward compatibility. */
+static enum proto_result
+request_members(struct ctx *c, const char **op)
+{
+	const cJSON *item;
+	struct span id;
+
+	if ((item = member(c, "id", &id)) != NULL) {
+		if (!cJSON_IsString(item) && !cJSON_IsNumber(item))
+			return fail(c, PROTO_BAD_REQUEST,
+			    "member \"id\" must be a string or a number");
+		if (id.n > PROTO_ID_MAX)
+			return fail(c, PROTO_BAD_REQUEST,
+			    "member \"id\" has %zu bytes, more than %d", id.n,
+			    PROTO_ID_MAX);
+		c->id = id;
+	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(c->root, "op")) == NULL)
+		return fail(c, PROTO_BAD_REQUEST, "member \"op\" is missing");
+	if (!cJSON_IsString(item))
+		return fail(c, PROTO_BAD_REQUEST,
+		    "member \"op\" must be a string");
+	*op = item->valuestring;
+	item = cJSON_GetObjectItemCaseSensitive(c->root, "pad");
+	if (item != NULL && !cJSON_IsString(item))
+		return fail(c, PROTO_BAD_REQUEST,
+		    "member \"pad\" must be a string");
+	member(c, "data", &c->data);
+	return PROTO_OK;
+}
+
+/* The op name is the client's bytes: quote a bounded prefix, cut on a
+ * character boundary so that the message stays UTF-8 (cJSON escapes
+ * quotes and control characters when printing). */
+static enum proto_result
+unknown_op(struct ctx *c, const char *name)
+{
+	size_t n = strlen(name);
+	int cut = n > PROTO_OP_QUOTE;
+
+	if (cut) {
+		n = PROTO_OP_QUOTE;
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return fail(c, PROTO_UNKNOWN_OP, "unknown op \"%.*s%s\"", (int)n, name,
+	    cut ? "..." : "");
+}
+
+/* cJSON_AddRawToObject wants a C string.  out is unused until the answer
+ * is printed, so it holds the copy; a value that does not fit in out could
+ * not be answered anyway. */
+static int
+add_raw(struct ctx *c, cJSON *obj, const char *name, const struct span *v)
+{
+	if (v->n >= c->cap)
+		return -1;
+	memcpy(c->out, v->p, v->n);
+	c->out[v->n] = '\0';
+	return cJSON_AddRawToObject(obj, name, c->out) == NULL ? -1 : 0;
+}
+
+static int
+add_string_or_null(cJSON *obj, const char *name, const char *s)
+{
+	if (s == NULL)
+		return cJSON_AddNullToObject(obj, name) == NULL ? -1 : 0;
+	return cJSON_AddStringToObject(obj, name, s) == NULL ? -1 : 0;
+}
+
+static int
+add_strings(cJSON *obj, const char *name, const char *const *list, size_t n)
+{
+	cJSON *arr;
+	size_t i;
+
+	if ((arr = cJSON_AddArrayToObject(obj, name)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(list[i])))
+			return -1;
+	return 0;
+}
+
+/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family. */
+static cJSON *
+add_endpoint(cJSON *obj, const char *name, const struct in6_addr *a,
+    uint32_t scope_id, unsigned int port)
+{
+	char text[ADDR_STRLEN];
+	cJSON *o;
+
+	addr_ntop(text, sizeof(text), a, scope_id);
+	if ((o = cJSON_AddObjectToObject(obj, name)) == NULL ||
+	    cJSON_AddStringToObject(o, "addr", text) == NULL ||
+	    cJSON_AddNumberToObject(o, "port", port) == NULL ||
+	    cJSON_AddStringToObject(o, "family", addr_family_name(a)) == NULL)
+		return NULL;
+	return o;
+}
+
+/* data is optional: an echo without data answers without a data member
+ * rather than inventing a null the client never sent. */
+static int
+fill_echo(struct ctx *c, cJSON *a)
+{
+	if (c->data.p == NULL)
+		return 0;
+	return add_raw(c, a, "data", &c->data);
+}
+
+/* A link-local destination means nothing without its interface, so it is
+ * shown with "%ifname". */
+static int
+fill_whoami(struct ctx *c, cJSON *a)
+{
+	const struct dgram_meta *m = c->m;
+	char name[IF_NAMESIZE];
+	const char *ifname = NULL;
+	cJSON *srv;
+
+	if (add_endpoint(a, "client", &m->peer.sin6_addr,
+	    m->peer.sin6_scope_id, ntohs(m->peer.sin6_port)) == NULL)
+		return -1;
+	srv = add_endpoint(a, "server", &m->dst,
+	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
+	if (srv == NULL ||
+	    cJSON_AddNumberToObject(srv, "ifindex", m->ifindex) == NULL)
+		return -1;
+	if (c->env->ifname != NULL)
+		ifname = c->env->ifname(m->ifindex, name);
+	return add_string_or_null(srv, "ifname", ifname);
+}
+
+static int
+fill_info(struct ctx *c, cJSON *a)
+{
+	const struct proto_env *env = c->env;
+	long long up = env->uptime_s != NULL ? env->uptime_s(env->arg) : 0;
+
+	if (add_string_or_null(a, "version", env->version) == -1 ||
+	    cJSON_AddNumberToObject(a, "uptime_s", (double)up) == NULL ||
+	    cJSON_AddNumberToObject(a, "workers", env->workers) == NULL ||
+	    add_strings(a, "listen", env->listen, env->nlisten) == -1)
+		return -1;
+	return add_strings(a, "features", env->features, env->nfeatures);
+}
+
+static int
+fill_stats(struct ctx *c, cJSON *a)
+{
+	if (c->env->stats != NULL)
+		c->env->stats(c->env->arg, a);
+	return 0;
+}
+
+static const struct op ops[] = {
+	{ "ping", 0, NULL },
+	{ "echo", 0, fill_echo },
+	{ "whoami", 0, fill_whoami },
+	{ "info", 0, fill_info },
+	{ "stats", 1, fill_stats },
+};
+
+static const struct op *
+op_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i].name, name) == 0)
+			return &ops[i];
+	return NULL;
+}
+
+/* Everything that decides between a success and an error answer. */
+static enum proto_result
+request_op(struct ctx *c, const struct op **op)
+{
+	const char *name = NULL;
+	enum proto_result r;
+
+	if ((r = request_parse(c)) != PROTO_OK ||
+	    (r = request_members(c, &name)) != PROTO_OK)
+		return r;
+	if ((*op = op_find(name)) == NULL)
+		return unknown_op(c, name);
+	if ((*op)->admin && !addr_cidr_list_match(c->env->admin_allow,
+	    c->env->nadmin_allow, &c->m->peer.sin6_addr))
+		return fail(c, PROTO_FORBIDDEN,
+		    "%s is allowed only from admin_allow sources", (*op)->name);
+	return PROTO_OK;
+}
+
+/* The answer for r: op's fields for PROTO_OK, need for PROTO_TRUNCATED,
+ * else the message.  SPEC 2 puts id (when the request had a valid one)
+ * first, then ok.  NULL when a member could not be added. */
+static cJSON *
+answer_new(struct ctx *c, enum proto_result r, const struct op *op,
+    size_t need)
+{
+	cJSON *a;
+	int err;
+
+	if ((a = cJSON_CreateObject()) == NULL)
+		return NULL;
+	err = (c->id.p != NULL && add_raw(c, a, "id", &c->id) == -1) ||
+	    cJSON_AddBoolToObject(a, "ok", r == PROTO_OK) == NULL;
+	if (!err && r == PROTO_OK)
+		err = cJSON_AddStringToObject(a, "op", op->name) == NULL ||
+		    (op->fill != NULL && op->fill(c, a) == -1);
+	else if (!err)
+		err = cJSON_AddStringToObject(a, "error",
+		    proto_result_name(r)) == NULL || (r == PROTO_TRUNCATED ?
+		    cJSON_AddNumberToObject(a, "need", (double)need) :
+		    cJSON_AddStringToObject(a, "message", c->msg)) == NULL;
+	if (err) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* a printed compact into out, then freed: its length, or 0 when a is NULL
+ * or does not fit.  cJSON wants slack past the answer's NUL while printing
+ * (its documentation says 5 bytes), so an answer fits in out only when it
+ * is a few bytes shorter than cap. */
+static size_t
+answer_print(struct ctx *c, cJSON *a)
+{
+	int cap = c->cap > INT_MAX ? INT_MAX : (int)c->cap;
+	size_t n;
+
+	if (a == NULL)
+		return 0;
+	n = cJSON_PrintPreallocated(a, c->out, cap, 0) ? strlen(c->out) : 0;
+	cJSON_Delete(a);
+	return n;
+}
+
+/* SPEC 2 anti-amplification, for every answer: the full answer when it is
+ * at most factor x len, else "truncated" with the smallest request size
+ * that gets the full answer, else nothing.  A full answer that could not be
+ * built or printed into out is one no request size gets: need is then
+ * max_datagram + 1, a size refused as too_large, so a client that pads to
+ * need ends with an error instead of padding forever.  A factor of 0 is
+ * taken as 1. */
+static size_t
+answer_limit(struct ctx *c, cJSON *full, enum proto_result *res)
+{
+	size_t f = c->env->amplification_factor > 0 ?
+	    c->env->amplification_factor : 1;
+	size_t limit = c->len > SIZE_MAX / f ? SIZE_MAX : c->len * f;
+	size_t n, need;
+
+	if ((n = answer_print(c, full)) != 0 && n <= limit)
+		return n;
+	need = n != 0 ? n / f + (n % f != 0) : c->env->max_datagram + 1;
+	n = answer_print(c, answer_new(c, PROTO_TRUNCATED, NULL, need));
+	if (n != 0 && n <= limit) {
+		*res = PROTO_TRUNCATED;
+		return n;
+	}
+	*res = PROTO_DROPPED;
+	return 0;
+}
+
+size_t
+proto_answer(const struct proto_env *env, const struct dgram_meta *m,
+    uint16_t local_port, const char *req, size_t len, char *out, size_t cap,
+    enum proto_result *res)
+{
+	struct ctx c = { .env = env, .m = m, .local_port = local_port,
+	    .req = req, .len = len, .out = out, .cap = cap };
+	const struct op *op = NULL;
+	size_t n;
+
+	*res = request_op(&c, &op);
+	n = answer_limit(&c, answer_new(&c, *res, op, 0), res);
+	cJSON_Delete(c.root);
+	return n;
+}
