@@ -45,8 +45,10 @@ t_eq "an empty datagram gets no answer" "" \
     "$(t_udpq -t 300 -f "$T_DIR/empty" 127.0.0.1 "$PORT")"
 t_eq "a bare '{' gets no answer (answer > 3x request)" none "$(error_of "{")"
 
-line=$(t_udpq 127.0.0.1 "$PORT" '{"op":"info"}')
-t_eq "info from a tiny request is truncated" truncated \
+t_eq "a 13-byte info request gets nothing (even truncated is > 3x)" "" \
+    "$(t_udpq -t 300 127.0.0.1 "$PORT" '{"op":"info"}')"
+line=$(t_udpq 127.0.0.1 "$PORT" '{"op":"info","pad":"012345678901234567"}')
+t_eq "info from a 40-byte request is truncated" truncated \
     "$(t_answer "$line" | jq -r .error)"
 need=$(t_answer "$line" | jq .need)
 req=$(printf '{"op":"info","pad":"%*s"}' $((need - 22)) '')
@@ -62,7 +64,7 @@ t_eq "stats: bad_json counted" 5 "$(echo "$out" | jq .bad_json)"
 t_eq "stats: bad_request counted" 3 "$(echo "$out" | jq .bad_request)"
 t_eq "stats: unknown_op counted" 1 "$(echo "$out" | jq .unknown_op)"
 t_eq "stats: too_large counted" 2 "$(echo "$out" | jq .too_large)"
-t_eq "stats: two drops counted (empty, bare {)" 2 \
+t_eq "stats: three drops counted (empty, bare {, tiny info)" 3 \
     "$(echo "$out" | jq .dropped)"
 t_check "stats: truncated counted" test "$(echo "$out" | jq .truncated)" -ge 1
 
