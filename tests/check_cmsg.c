@@ -1,5 +1,9 @@
 /* Unit tests for cmsg: hand-built control buffers in, metadata out, and the
  * control message built for each source choice. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,8 @@
 /* Unit tests for opts: pktinfod's command line and its defaults. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <stdlib.h>
 #include <string.h>
 

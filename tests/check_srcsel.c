@@ -1,4 +1,8 @@
 /* Unit tests for srcsel: SPEC section 3 source selection. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,8 @@
 /* Unit tests for stats: counting, summing workers, the JSON an operator reads. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,8 @@
 /* testutil: helpers every Check test shares. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <stdlib.h>
 
 #include "addr.h"

@@ -9,6 +9,10 @@
  *   the timeout instead of stopping at the first   -f  payload from FILE
  * Prints "from ADDR PORT LEN\tPAYLOAD" per datagram; exits 0 when at least
  * one arrived, 1 when none did, 2 on usage or setup errors. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
