@@ -60,6 +60,9 @@ log_set_level(enum log_level level)
 	threshold = level;
 }
 
+static void log_vmsg(enum log_level, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {

@@ -16,13 +16,13 @@
 
 /* A control buffer assembled cmsg by cmsg, as the kernel would. */
 struct fake {
-	union {
-		struct cmsghdr align;
-		unsigned char buf[512];
-	} u;
 	size_t used;
 	struct msghdr msg;
 	struct dgram_meta m;
+	union {				/* last: cmsghdr ends in a flexible array */
+		struct cmsghdr align;
+		unsigned char buf[512];
+	} u;
 };
 
 static void
@@ -37,7 +37,8 @@ static void
 fake_add(struct fake *f, int level, int type, const void *data, size_t len,
     size_t claimed_len)
 {
-	struct cmsghdr *c = (struct cmsghdr *)(f->u.buf + f->used);
+	/* used is a multiple of CMSG_SPACE, so c stays aligned. */
+	struct cmsghdr *c = (void *)(f->u.buf + f->used);
 
 	c->cmsg_level = level;
 	c->cmsg_type = type;
