@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 # Build and library packages, then what the tests drive (jq reads answers,
 # strace shows the control messages, iproute2 builds test namespaces).
 PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev check"
-PKGS_TEST="jq strace iproute2 valgrind clang"
+PKGS_TEST="jq strace iproute2 tshark valgrind clang"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -12,11 +12,15 @@
 #define OPTS_MAX_LISTEN 16
 #define OPTS_MAX_ACL 64
 #define OPTS_DEFAULT_PORT 4242
+#define OPTS_MAX_WORKERS 256
+#define OPTS_MAX_BATCH 256
 
 struct opts {
 	struct sockaddr_in6 listen[OPTS_MAX_LISTEN];
 	size_t nlisten;
 	uint16_t port;
+	unsigned int workers;		/* 0: one per CPU */
+	unsigned int batch;		/* datagrams per recvmmsg; 1: no batching */
 	const char *ready_file;
 	const char *pidfile;
 	const char *user;

@@ -1,6 +1,6 @@
 /* sock: the platform socket layer behind one narrow interface — open the
- * dual-stack pktinfo socket in the order of SPEC section 3, receive one
- * datagram with its metadata, send an answer from the selected source.
+ * dual-stack pktinfo socket in the order of SPEC section 3, receive a batch
+ * of datagrams with their metadata, send each answer from its source.
  * sock_posix.c implements it for Linux and the BSDs. */
 #ifndef PKTINFOD_SOCK_H
 #define PKTINFOD_SOCK_H
@@ -22,13 +22,12 @@ struct sock_features {
 
 enum sock_flags {
 	SOCK_F_REUSEPORT = 1,	/* SO_REUSEPORT, for one socket per worker */
-	SOCK_F_NAIVE = 2	/* answer with plain sendto: negative control */
+	SOCK_F_NAIVE = 2,	/* answer with plain sendto: negative control */
+	SOCK_F_FIRST = 4	/* with REUSEPORT: fail if the port is taken */
 };
 
 enum sock_rx {
 	SOCK_RX_OK,
-	SOCK_RX_EMPTY,		/* nothing left to read (EAGAIN) */
-	SOCK_RX_ERROR,		/* errno says why */
 	SOCK_RX_NO_PKTINFO	/* control data cut or missing: drop */
 };
 
@@ -43,13 +42,42 @@ intptr_t sock_handle(const struct sock *s);
 uint16_t sock_port(const struct sock *s);
 /* What the socket could be given. */
 const struct sock_features *sock_features(const struct sock *s);
-/* Receive one datagram into buf; *len is its full length, more than cap
- * when it was cut (MSG_TRUNC). */
-enum sock_rx sock_recv(struct sock *s, void *buf, size_t cap, size_t *len,
-    struct dgram_meta *m);
-/* Send len bytes to m->peer from the source srcsel chooses for m.
- * 0 / -1 with errno; never retried from another address. */
-int sock_send(struct sock *s, const void *buf, size_t len,
-    const struct dgram_meta *m);
+
+/* One datagram of a batch, and its answer. */
+struct sock_msg {
+	struct dgram_meta meta;
+	enum sock_rx status;
+	char *rx;		/* the datagram (rx_cap bytes of room) */
+	size_t len;		/* its full length, more than rx_cap if cut */
+	char *tx;		/* the answer (tx_cap bytes of room) */
+	size_t txlen;		/* its length; 0: nothing to send */
+	int err;		/* errno of a send that failed, else 0 */
+};
+
+/* The buffers, headers and control buffers for up to n datagrams,
+ * allocated once per socket. */
+struct sock_batch;
+
+/* Allocate a batch of n messages; batch_io 0 forces one recvmsg/sendmsg
+ * per datagram even where recvmmsg/sendmmsg exist.  NULL / errno. */
+struct sock_batch *sock_batch_new(unsigned int n, size_t rx_cap,
+    size_t tx_cap, int batch_io);
+/* Free b. */
+void sock_batch_free(struct sock_batch *b);
+/* Message i of b. */
+struct sock_msg *sock_batch_msg(struct sock_batch *b, unsigned int i);
+/* Non-zero when b really uses recvmmsg/sendmmsg. */
+int sock_batch_is_batched(const struct sock_batch *b);
+
+/* Receive up to the batch size of datagrams; the count (0: none waiting)
+ * or -1 with errno. */
+int sock_recv_batch(struct sock *s, struct sock_batch *b);
+/* Send the answers of messages *next .. count-1 that have one, each from
+ * the source srcsel chooses for it.  A send that fails for that message
+ * alone sets its err and goes on: an answer is never retried from another
+ * address.  Returns 0 when all are done, or -1 with errno EAGAIN or
+ * ENOBUFS when the socket is full; *next is then the first unsent. */
+int sock_send_batch(struct sock *s, struct sock_batch *b, unsigned int count,
+    unsigned int *next);
 
 #endif

@@ -12,6 +12,9 @@ struct srcsel {
 	struct sockaddr_in6 to;	/* the client, scope set for link-local */
 };
 
+/* Non-zero when m's destination is broadcast or multicast: the kernel then
+ * gives every socket on the port its own copy (SO_REUSEPORT workers too). */
+int srcsel_dst_is_group(const struct dgram_meta *m);
 /* Choose the answer's source for the datagram m. */
 void srcsel_choose(struct srcsel *out, const struct dgram_meta *m);
 

@@ -42,6 +42,20 @@ struct stats {
 	uint64_t send_err_other;
 };
 
+/*
+ * Each worker writes only its own struct stats; the stats answer reads every
+ * worker's while they run.  Counters therefore change through relaxed
+ * atomic loads and stores (plain moves on common CPUs, no locked
+ * instructions): the reader sees each counter whole, perhaps a little old.
+ */
+/* Add one to the counter c of the calling worker's own stats. */
+static inline void
+stats_inc(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
+	    __ATOMIC_RELAXED);
+}
+
 /* Count one datagram received on local address dst. */
 void stats_count_local(struct stats *st, const struct in6_addr *dst);
 /* Count one failed send with errno err. */

@@ -15,17 +15,21 @@ enum {
 	OPT_READY_FILE = 256,
 	OPT_LOG_LEVEL,
 	OPT_SYSLOG,
-	OPT_NAIVE_SOURCE
+	OPT_NAIVE_SOURCE,
+	OPT_BATCH
 };
 
 static const char usage_text[] =
-    "usage: pktinfod [-l ADDR[:PORT]]... [-p PORT] [-u USER] [-d] [-P PIDFILE]\n"
-    "                [--ready-file FILE] [--log-level LEVEL] [--syslog]\n"
-    "                [--naive-source] [-V|--version] [-h|--help]\n";
+    "usage: pktinfod [-l ADDR[:PORT]]... [-p PORT] [-w N] [-u USER] [-d]\n"
+    "                [-P PIDFILE] [--ready-file FILE] [--log-level LEVEL]\n"
+    "                [--syslog] [--batch N] [--naive-source]\n"
+    "                [-V|--version] [-h|--help]\n";
 
 static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "port", required_argument, NULL, 'p' },
+	{ "workers", required_argument, NULL, 'w' },
+	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "user", required_argument, NULL, 'u' },
 	{ "daemon", no_argument, NULL, 'd' },
 	{ "pidfile", required_argument, NULL, 'P' },
@@ -49,6 +53,7 @@ set_defaults(struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->port = OPTS_DEFAULT_PORT;
+	o->batch = 64;
 	o->log_level = LOG_LVL_INFO;
 	o->max_datagram = 4096;
 	o->amplification_factor = 3;
@@ -57,8 +62,10 @@ set_defaults(struct opts *o)
 	o->nadmin_allow = 2;
 }
 
+/* A decimal number from min to max, digits only. */
 static int
-parse_port(uint16_t *out, const char *text)
+parse_uint(unsigned long *out, const char *text, unsigned long min,
+    unsigned long max)
 {
 	char *end;
 	unsigned long v;
@@ -67,9 +74,9 @@ parse_port(uint16_t *out, const char *text)
 		return -1;
 	errno = 0;
 	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 65535)
+	if (errno != 0 || *end != '\0' || v < min || v > max)
 		return -1;
-	*out = (uint16_t)v;
+	*out = v;
 	return 0;
 }
 
@@ -108,12 +115,13 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 {
 	char *listen_text[OPTS_MAX_LISTEN];
 	size_t nlisten = 0;
+	unsigned long v;
 	int ch;
 
 	set_defaults(o);
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":l:p:u:dP:Vh", long_opts,
+	while ((ch = getopt_long(argc, argv, ":l:p:w:u:dP:Vh", long_opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'l':
@@ -123,9 +131,22 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			listen_text[nlisten++] = optarg;
 			break;
 		case 'p':
-			if (parse_port(&o->port, optarg) == -1)
+			if (parse_uint(&v, optarg, 0, 65535) == -1)
 				return usage_error(err, errlen, "-p", optarg,
 				    "not a port number (0-65535)");
+			o->port = (uint16_t)v;
+			break;
+		case 'w':
+			if (parse_uint(&v, optarg, 0, OPTS_MAX_WORKERS) == -1)
+				return usage_error(err, errlen, "-w", optarg,
+				    "not a worker count (0-256; 0: one per CPU)");
+			o->workers = (unsigned int)v;
+			break;
+		case OPT_BATCH:
+			if (parse_uint(&v, optarg, 1, OPTS_MAX_BATCH) == -1)
+				return usage_error(err, errlen, "--batch", optarg,
+				    "not a batch size (1-256)");
+			o->batch = (unsigned int)v;
 			break;
 		case 'u':
 			o->user = optarg;

@@ -1,51 +1,78 @@
-/* server: sockets on a libevent loop. */
+/* server: workers, each an event_base with its own sockets, batches,
+ * counters and arena; the main thread is worker 0 and takes the signals. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include "addr.h"
+#include "arena.h"
 #include "log.h"
 #include "proto.h"
 #include "server.h"
 #include "sock.h"
+#include "srcsel.h"
 #include "stats.h"
 
-/* Datagrams per read callback, so one busy socket cannot starve signals. */
-#define SERVER_DRAIN_BUDGET 64
-/* Answers are at most amplification_factor x max_datagram; this bounds
- * the buffer once, so proto_answer's cap is never the limit in practice. */
+/* Batches per read callback, so one busy socket cannot starve the others
+ * or the signals. */
+#define SERVER_READ_BUDGET 8
+/* Room for an answer: at most amplification_factor x max_datagram, and
+ * proto_answer answers "truncated" past it. */
 #define SERVER_TX_CAP 65536
+/* cJSON's parse and answer trees of one datagram fit with room to spare. */
+#define SERVER_ARENA_SIZE (1024 * 1024)
+/* A full socket is retried this often, up to this many times, then the
+ * unsent answers are dropped and counted. */
+#define SERVER_RETRY_MS 1
+#define SERVER_RETRY_MAX 100
+
+struct worker;
 
 struct listener {
-	struct server *srv;
+	struct worker *w;
 	struct sock *sock;
-	struct event *ev;
-	char *rx;
-	char *tx;
+	struct sock_batch *batch;
+	struct event *rev;		/* readable */
+	struct event *wev;		/* writable again, or retry time */
+	unsigned int count;		/* messages in the batch */
+	unsigned int next;		/* the first answer not yet sent */
+	unsigned int retries;
 	char text[ADDR_STRLEN];
 };
 
-struct server {
+struct worker {
+	struct server *srv;
+	unsigned int id;
+	pthread_t thread;
 	struct event_base *base;
-	struct event *sig_term, *sig_int, *sig_hup;
 	struct listener listener[OPTS_MAX_LISTEN];
-	size_t nlisten;
-	const char *listen_text[OPTS_MAX_LISTEN];
-	const char *features[4];
-	struct proto_env env;
 	struct stats stats;
-	struct opts opts;
-	struct timespec started;
+	struct arena arena;
 	long long log_last;
 	unsigned long log_suppressed;
+};
+
+struct server {
+	struct opts opts;
+	unsigned int nworkers;
+	unsigned int nthreads;		/* workers 1.. started as threads */
+	struct worker *worker;
+	struct event *sig_term, *sig_int, *sig_hup;
+	const char *listen_text[OPTS_MAX_LISTEN];
+	const char *features[5];
+	struct proto_env env;
+	struct timespec started;
 };
 
 static long long
@@ -65,17 +92,29 @@ ifname(unsigned int ifindex, char *buf)
 }
 
 static void
+sum_stats(const struct server *srv, struct stats *sum)
+{
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < srv->nworkers; i++)
+		stats_add(sum, &srv->worker[i].stats);
+}
+
+static void
 add_stats(void *arg, struct cJSON *obj)
 {
-	struct server *srv = arg;
+	struct stats sum;
 
-	stats_to_json(&srv->stats, obj);
+	sum_stats(arg, &sum);
+	stats_to_json(&sum, obj);
 }
 
 static void
 set_features(struct server *srv)
 {
-	const struct sock_features *f = sock_features(srv->listener[0].sock);
+	struct listener *l = &srv->worker[0].listener[0];
+	const struct sock_features *f = sock_features(l->sock);
 	size_t n = 0;
 
 	if (f->dualstack)
@@ -84,6 +123,8 @@ set_features(struct server *srv)
 		srv->features[n++] = "pktinfo4";
 	if (f->pktinfo6)
 		srv->features[n++] = "pktinfo6";
+	if (sock_batch_is_batched(l->batch))
+		srv->features[n++] = "batch";
 	if (f->reuseport)
 		srv->features[n++] = "reuseport";
 	srv->env.features = srv->features;
@@ -96,9 +137,9 @@ set_env(struct server *srv)
 	struct proto_env *env = &srv->env;
 
 	env->version = PACKAGE_VERSION;
-	env->workers = 1;
+	env->workers = srv->nworkers;
 	env->listen = srv->listen_text;
-	env->nlisten = srv->nlisten;
+	env->nlisten = srv->opts.nlisten;
 	env->admin_allow = srv->opts.admin_allow;
 	env->nadmin_allow = srv->opts.nadmin_allow;
 	env->amplification_factor = srv->opts.amplification_factor;
@@ -110,85 +151,254 @@ set_env(struct server *srv)
 	set_features(srv);
 }
 
-static void
-send_answer(struct listener *l, size_t len, const struct dgram_meta *m)
+static int
+is_v4(const struct sock_msg *msg)
 {
-	struct server *srv = l->srv;
-	char peer[ADDR_STRLEN], ebuf[16];
-	int err;
+	return addr_is_v4mapped(&msg->meta.peer.sin6_addr);
+}
 
-	if (sock_send(l->sock, l->tx, len, m) == 0) {
-		srv->stats.counter[addr_is_v4mapped(&m->peer.sin6_addr) ?
-		    STATS_TX4 : STATS_TX6]++;
+/* Decide the answer of one received datagram into msg->tx. */
+static void
+handle(struct listener *l, struct sock_msg *msg)
+{
+	struct worker *w = l->w;
+	enum proto_result res;
+
+	if (msg->status != SOCK_RX_OK) {
+		stats_inc(&w->stats.counter[STATS_NO_PKTINFO]);
 		return;
 	}
-	err = errno;
-	stats_count_send_error(&srv->stats, err);
-	if (!log_errno_is_noise(err))
-		log_limited(&srv->log_last, &srv->log_suppressed, LOG_LVL_WARN,
-		    "answer to %s dropped: sendmsg: %s",
-		    addr_format(peer, sizeof(peer), &m->peer),
-		    log_errno_name(err, ebuf, sizeof(ebuf)));
+	/* Every worker's socket got this copy: one answer is enough. */
+	if (w->id > 0 && srcsel_dst_is_group(&msg->meta))
+		return;
+	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
+	stats_count_local(&w->stats, &msg->meta.dst);
+	msg->txlen = proto_answer(&w->srv->env, &msg->meta,
+	    sock_port(l->sock), msg->rx, msg->len, msg->tx, SERVER_TX_CAP,
+	    &res);
+	arena_reset(&w->arena);
+	stats_inc(&w->stats.result[res]);
 }
 
 static void
-handle(struct listener *l, size_t len, const struct dgram_meta *m)
+count_sent(struct listener *l, const struct sock_msg *msg)
 {
-	struct server *srv = l->srv;
-	enum proto_result res;
-	size_t out;
+	struct worker *w = l->w;
+	char peer[ADDR_STRLEN], ebuf[16];
 
-	srv->stats.counter[addr_is_v4mapped(&m->peer.sin6_addr) ?
-	    STATS_RX4 : STATS_RX6]++;
-	stats_count_local(&srv->stats, &m->dst);
-	out = proto_answer(&srv->env, m, sock_port(l->sock), l->rx, len,
-	    l->tx, SERVER_TX_CAP, &res);
-	srv->stats.result[res]++;
-	if (out > 0)
-		send_answer(l, out, m);
+	if (msg->txlen == 0)
+		return;
+	if (msg->err == 0) {
+		stats_inc(&w->stats.counter[is_v4(msg) ? STATS_TX4 :
+		    STATS_TX6]);
+		return;
+	}
+	stats_count_send_error(&w->stats, msg->err);
+	if (!log_errno_is_noise(msg->err))
+		log_limited(&w->log_last, &w->log_suppressed, LOG_LVL_WARN,
+		    "answer to %s dropped: sendmsg: %s",
+		    addr_format(peer, sizeof(peer), &msg->meta.peer),
+		    log_errno_name(msg->err, ebuf, sizeof(ebuf)));
+}
+
+/* Send what is left of the batch; 0 when done, -1 when the socket is full
+ * (the rest stays queued in the batch). */
+static int
+flush(struct listener *l)
+{
+	unsigned int from = l->next, i;
+	int rc;
+
+	rc = sock_send_batch(l->sock, l->batch, l->count, &l->next);
+	for (i = from; i < l->next; i++)
+		count_sent(l, sock_batch_msg(l->batch, i));
+	return rc;
+}
+
+/* Stop reading until the queued answers are out: the kernel's receive
+ * buffer, not our memory, absorbs the burst. */
+static void
+wait_writable(struct listener *l)
+{
+	struct timeval tv = { 0, SERVER_RETRY_MS * 1000 };
+
+	event_del(l->rev);
+	event_add(l->wev, &tv);
 }
 
 static void
-on_read(evutil_socket_t fd, short what, void *arg)
+drop_queued(struct listener *l)
+{
+	struct sock_msg *msg;
+
+	for (; l->next < l->count; l->next++) {
+		msg = sock_batch_msg(l->batch, l->next);
+		if (msg->txlen == 0)
+			continue;
+		msg->err = ENOBUFS;
+		count_sent(l, msg);
+	}
+}
+
+static void
+on_writable(evutil_socket_t fd, short what, void *arg)
 {
 	struct listener *l = arg;
-	struct server *srv = l->srv;
-	struct dgram_meta m;
-	size_t len;
-	int i;
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < SERVER_DRAIN_BUDGET; i++) {
-		switch (sock_recv(l->sock, l->rx, srv->opts.max_datagram, &len,
-		    &m)) {
-		case SOCK_RX_OK:
-			handle(l, len, &m);
-			break;
-		case SOCK_RX_NO_PKTINFO:
-			srv->stats.counter[STATS_NO_PKTINFO]++;
-			break;
-		case SOCK_RX_EMPTY:
-			return;
-		case SOCK_RX_ERROR:
-			if (!log_errno_is_noise(errno))
-				log_limited(&srv->log_last,
-				    &srv->log_suppressed, LOG_LVL_WARN,
-				    "recvmsg on %s: %s", l->text,
+	if (flush(l) == -1 && ++l->retries < SERVER_RETRY_MAX) {
+		wait_writable(l);
+		return;
+	}
+	drop_queued(l);
+	l->retries = 0;
+	event_add(l->rev, NULL);
+}
+
+static void
+on_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener *l = arg;
+	struct worker *w = l->w;
+	int round, n, i;
+
+	(void)fd;
+	(void)what;
+	for (round = 0; round < SERVER_READ_BUDGET; round++) {
+		if ((n = sock_recv_batch(l->sock, l->batch)) <= 0) {
+			if (n == -1 && !log_errno_is_noise(errno))
+				log_limited(&w->log_last, &w->log_suppressed,
+				    LOG_LVL_WARN, "recvmsg on %s: %s", l->text,
 				    strerror(errno));
 			return;
 		}
+		for (i = 0; i < n; i++)
+			handle(l, sock_batch_msg(l->batch, (unsigned int)i));
+		l->count = (unsigned int)n;
+		l->next = 0;
+		if (flush(l) == -1) {
+			wait_writable(l);
+			return;
+		}
 	}
+}
+
+static int
+open_listener(struct worker *w, struct listener *l,
+    const struct sockaddr_in6 *addr)
+{
+	const struct opts *o = &w->srv->opts;
+	struct sockaddr_in6 bound = *addr;
+	int flags = 0;
+
+	if (o->naive_source)
+		flags |= SOCK_F_NAIVE;
+	if (w->srv->nworkers > 1)
+		flags |= SOCK_F_REUSEPORT;
+	if (w->id == 0)
+		flags |= SOCK_F_FIRST;
+	l->w = w;
+	if ((l->sock = sock_open(addr, flags)) == NULL)
+		return -1;
+	/* With -p 0 the kernel picked the port: show the real one. */
+	bound.sin6_port = htons(sock_port(l->sock));
+	addr_format(l->text, sizeof(l->text), &bound);
+	l->batch = sock_batch_new(o->batch, o->max_datagram, SERVER_TX_CAP,
+	    o->batch > 1);
+	if (l->batch == NULL) {
+		log_error("out of memory for %s", l->text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Worker 0 binds first; the others join its ports with SO_REUSEPORT. */
+static int
+open_worker(struct server *srv, struct worker *w)
+{
+	struct sockaddr_in6 addr;
+	size_t i;
+
+	w->srv = srv;
+	if (arena_init(&w->arena, SERVER_ARENA_SIZE) == -1) {
+		log_error("out of memory for worker %u", w->id);
+		return -1;
+	}
+	for (i = 0; i < srv->opts.nlisten; i++) {
+		addr = srv->opts.listen[i];
+		if (w->id > 0)
+			addr.sin6_port =
+			    htons(sock_port(srv->worker[0].listener[i].sock));
+		if (open_listener(w, &w->listener[i], &addr) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static unsigned int
+worker_count(unsigned int asked)
+{
+	long n;
+
+	if (asked > 0)
+		return asked;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > OPTS_MAX_WORKERS ? OPTS_MAX_WORKERS :
+	    (unsigned int)n;
+}
+
+struct server *
+server_open(const struct opts *o)
+{
+	struct server *srv;
+	unsigned int i;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->opts = *o;
+	srv->nworkers = worker_count(o->workers);
+	if ((srv->worker = calloc(srv->nworkers, sizeof(*srv->worker))) ==
+	    NULL) {
+		free(srv);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &srv->started);
+	for (i = 0; i < srv->nworkers; i++) {
+		srv->worker[i].id = i;
+		if (open_worker(srv, &srv->worker[i]) == -1) {
+			server_free(srv);
+			return NULL;
+		}
+	}
+	for (i = 0; i < o->nlisten; i++) {
+		srv->listen_text[i] = srv->worker[0].listener[i].text;
+		log_info("listening on %s", srv->listen_text[i]);
+	}
+	set_env(srv);
+	log_info("%u worker%s, %s I/O", srv->nworkers,
+	    srv->nworkers == 1 ? "" : "s",
+	    sock_batch_is_batched(srv->worker[0].listener[0].batch) ?
+	    "batched" : "single-datagram");
+	return srv;
+}
+
+uint16_t
+server_port(const struct server *srv)
+{
+	return sock_port(srv->worker[0].listener[0].sock);
 }
 
 static void
 on_stop(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *srv = arg;
+	unsigned int i;
 
 	(void)what;
 	log_info("signal %d: stopping", (int)sig);
-	event_base_loopbreak(srv->base);
+	for (i = 0; i < srv->nworkers; i++)
+		event_base_loopbreak(srv->worker[i].base);
 }
 
 static void
@@ -201,123 +411,162 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 }
 
 static int
-open_listener(struct server *srv, struct listener *l,
-    const struct sockaddr_in6 *addr)
-{
-	int flags = srv->opts.naive_source ? SOCK_F_NAIVE : 0;
-
-	struct sockaddr_in6 bound = *addr;
-
-	l->srv = srv;
-	if ((l->sock = sock_open(addr, flags)) == NULL)
-		return -1;
-	/* With -p 0 the kernel picked the port: show the real one. */
-	bound.sin6_port = htons(sock_port(l->sock));
-	addr_format(l->text, sizeof(l->text), &bound);
-	l->rx = malloc(srv->opts.max_datagram);
-	l->tx = malloc(SERVER_TX_CAP);
-	if (l->rx == NULL || l->tx == NULL) {
-		log_error("out of memory for %s", l->text);
-		return -1;
-	}
-	return 0;
-}
-
-struct server *
-server_open(const struct opts *o)
-{
-	struct server *srv;
-	size_t i;
-
-	if ((srv = calloc(1, sizeof(*srv))) == NULL)
-		return NULL;
-	srv->opts = *o;
-	clock_gettime(CLOCK_MONOTONIC, &srv->started);
-	for (i = 0; i < o->nlisten; i++) {
-		srv->nlisten++;
-		if (open_listener(srv, &srv->listener[i], &o->listen[i]) == -1) {
-			server_free(srv);
-			return NULL;
-		}
-		srv->listen_text[i] = srv->listener[i].text;
-		log_info("listening on %s", srv->listener[i].text);
-	}
-	set_env(srv);
-	return srv;
-}
-
-uint16_t
-server_port(const struct server *srv)
-{
-	return sock_port(srv->listener[0].sock);
-}
-
-static int
-add_events(struct server *srv)
+add_worker_events(struct worker *w)
 {
 	struct listener *l;
 	size_t i;
 
-	srv->sig_term = evsignal_new(srv->base, SIGTERM, on_stop, srv);
-	srv->sig_int = evsignal_new(srv->base, SIGINT, on_stop, srv);
-	srv->sig_hup = evsignal_new(srv->base, SIGHUP, on_hup, srv);
-	if (srv->sig_term == NULL || srv->sig_int == NULL ||
-	    srv->sig_hup == NULL || event_add(srv->sig_term, NULL) == -1 ||
-	    event_add(srv->sig_int, NULL) == -1 ||
-	    event_add(srv->sig_hup, NULL) == -1)
+	if ((w->base = event_base_new()) == NULL)
 		return -1;
-	for (i = 0; i < srv->nlisten; i++) {
-		l = &srv->listener[i];
-		l->ev = event_new(srv->base, (evutil_socket_t)sock_handle(l->sock),
-		    EV_READ | EV_PERSIST, on_read, l);
-		if (l->ev == NULL || event_add(l->ev, NULL) == -1)
+	for (i = 0; i < w->srv->opts.nlisten; i++) {
+		l = &w->listener[i];
+		l->rev = event_new(w->base, (evutil_socket_t)sock_handle(l->sock),
+		    EV_READ | EV_PERSIST, on_readable, l);
+		l->wev = event_new(w->base, (evutil_socket_t)sock_handle(l->sock),
+		    EV_WRITE, on_writable, l);
+		if (l->rev == NULL || l->wev == NULL ||
+		    event_add(l->rev, NULL) == -1)
 			return -1;
 	}
 	return 0;
 }
 
+static int
+add_signal_events(struct server *srv)
+{
+	struct event_base *base = srv->worker[0].base;
+
+	srv->sig_term = evsignal_new(base, SIGTERM, on_stop, srv);
+	srv->sig_int = evsignal_new(base, SIGINT, on_stop, srv);
+	srv->sig_hup = evsignal_new(base, SIGHUP, on_hup, srv);
+	if (srv->sig_term == NULL || srv->sig_int == NULL ||
+	    srv->sig_hup == NULL)
+		return -1;
+	if (event_add(srv->sig_term, NULL) == -1 ||
+	    event_add(srv->sig_int, NULL) == -1 ||
+	    event_add(srv->sig_hup, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+static void *
+run_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	arena_bind(&w->arena);
+	if (event_base_dispatch(w->base) == -1)
+		log_error("worker %u: event loop failed", w->id);
+	arena_bind(NULL);
+	return NULL;
+}
+
+/* Workers 1.. run in threads that never take a signal: the main thread's
+ * libevent signal events see them all. */
+static int
+start_threads(struct server *srv)
+{
+	sigset_t all, old;
+	unsigned int i;
+	int rc = 0;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; i < srv->nworkers; i++) {
+		rc = pthread_create(&srv->worker[i].thread, NULL, run_worker,
+		    &srv->worker[i]);
+		if (rc != 0) {
+			log_error("pthread_create for worker %u: %s", i,
+			    strerror(rc));
+			break;
+		}
+		srv->nthreads++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+join_threads(struct server *srv)
+{
+	unsigned int i;
+
+	for (i = 1; i <= srv->nthreads; i++)
+		pthread_join(srv->worker[i].thread, NULL);
+}
+
 int
 server_loop(struct server *srv)
 {
-	/* Created here, after any fork for -d, so the backend fd is ours. */
-	if ((srv->base = event_base_new()) == NULL) {
-		log_error("event_base_new failed");
+	struct stats sum;
+	unsigned int i;
+	int rc = 0;
+
+	/* Bases are made here, after any fork for -d, so their fds are ours. */
+	if (evthread_use_pthreads() == -1) {
+		log_error("evthread_use_pthreads failed");
 		return -1;
 	}
-	if (add_events(srv) == -1) {
-		log_error("cannot add events to the loop");
+	arena_install();
+	for (i = 0; i < srv->nworkers; i++) {
+		if (add_worker_events(&srv->worker[i]) == -1) {
+			log_error("worker %u: cannot set up its event loop", i);
+			return -1;
+		}
+	}
+	if (add_signal_events(srv) == -1) {
+		log_error("cannot add signal events");
 		return -1;
 	}
-	log_info("serving (%s backend)", event_base_get_method(srv->base));
-	if (event_base_dispatch(srv->base) == -1) {
-		log_error("event loop failed");
-		return -1;
+	log_info("serving (%s backend)",
+	    event_base_get_method(srv->worker[0].base));
+	if (start_threads(srv) == -1)
+		rc = -1;
+	else
+		run_worker(&srv->worker[0]);
+	for (i = 1; i < srv->nworkers; i++)
+		event_base_loopbreak(srv->worker[i].base);
+	join_threads(srv);
+	sum_stats(srv, &sum);
+	stats_log(&sum);
+	return rc;
+}
+
+static void
+free_worker(struct worker *w)
+{
+	struct listener *l;
+	size_t i;
+
+	for (i = 0; i < OPTS_MAX_LISTEN; i++) {
+		l = &w->listener[i];
+		if (l->rev != NULL)
+			event_free(l->rev);
+		if (l->wev != NULL)
+			event_free(l->wev);
+		sock_batch_free(l->batch);
+		sock_close(l->sock);
 	}
-	stats_log(&srv->stats);
-	return 0;
+	if (w->base != NULL)
+		event_base_free(w->base);
+	arena_free(&w->arena);
 }
 
 void
 server_free(struct server *srv)
 {
-	size_t i;
+	unsigned int i;
 
 	if (srv == NULL)
 		return;
-	for (i = 0; i < srv->nlisten; i++) {
-		if (srv->listener[i].ev != NULL)
-			event_free(srv->listener[i].ev);
-		sock_close(srv->listener[i].sock);
-		free(srv->listener[i].rx);
-		free(srv->listener[i].tx);
-	}
 	if (srv->sig_term != NULL)
 		event_free(srv->sig_term);
 	if (srv->sig_int != NULL)
 		event_free(srv->sig_int);
 	if (srv->sig_hup != NULL)
 		event_free(srv->sig_hup);
-	if (srv->base != NULL)
-		event_base_free(srv->base);
+	for (i = 0; i < srv->nworkers; i++)
+		free_worker(&srv->worker[i]);
+	free(srv->worker);
 	free(srv);
 }

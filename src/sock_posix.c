@@ -149,6 +149,29 @@ bind_fd(struct sock *s, const struct sockaddr_in6 *bind_to)
 	return 0;
 }
 
+/*
+ * SO_REUSEPORT lets any socket of the same user join the port, so a second
+ * pktinfod started by mistake would silently take half the traffic.  The
+ * first worker's socket therefore first binds without it: EADDRINUSE then
+ * means the port really is taken.
+ */
+static int
+probe_port_free(struct sock *s, const struct sockaddr_in6 *bind_to)
+{
+	struct sock probe = *s;
+	int rc;
+
+	if (bind_to->sin6_port == 0)
+		return 0;
+	if (open_fd(&probe, bind_to) == -1)
+		return -1;
+	rc = (probe.family == AF_INET6 && set_int_opt(&probe, IPPROTO_IPV6,
+	    IPV6_V6ONLY, 0, "IPV6_V6ONLY", 0) == -1) ? -1 :
+	    bind_fd(&probe, bind_to);
+	close(probe.fd);
+	return rc;
+}
+
 struct sock *
 sock_open(const struct sockaddr_in6 *bind_to, int flags)
 {
@@ -160,7 +183,10 @@ sock_open(const struct sockaddr_in6 *bind_to, int flags)
 	s->fd = -1;
 	s->naive = (flags & SOCK_F_NAIVE) != 0;
 	addr_format(s->name, sizeof(s->name), bind_to);
-	if (open_fd(s, bind_to) == -1 || set_options(s, flags) == -1 ||
+	if (((flags & (SOCK_F_REUSEPORT | SOCK_F_FIRST)) ==
+	    (SOCK_F_REUSEPORT | SOCK_F_FIRST) &&
+	    probe_port_free(s, bind_to) == -1) ||
+	    open_fd(s, bind_to) == -1 || set_options(s, flags) == -1 ||
 	    bind_fd(s, bind_to) == -1) {
 		saved = errno;
 		sock_close(s);
@@ -198,37 +224,204 @@ sock_features(const struct sock *s)
 	return &s->features;
 }
 
-enum sock_rx
-sock_recv(struct sock *s, void *buf, size_t cap, size_t *len,
-    struct dgram_meta *m)
+static const int have_mmsg;
+
+struct sock_batch {
+	unsigned int n;
+	int batched;			/* recvmmsg/sendmmsg, else one by one */
+	size_t rx_cap;
+	struct sock_msg *msg;
+	struct mmsghdr *rhdr;		/* receive headers, one per message */
+	struct mmsghdr *thdr;		/* send headers, packed */
+	unsigned int *tmsg;		/* the message of each send header */
+	struct iovec *riov, *tiov;
+	struct sockaddr_storage *from, *to;
+	union cmsg_recv_buf *rctl;
+	union cmsg_send_buf *tctl;
+	char *mem;
+};
+
+static int
+batch_alloc(struct sock_batch *b, unsigned int n, size_t rx_cap,
+    size_t tx_cap)
 {
-	union cmsg_recv_buf control;
-	struct sockaddr_storage from;
-	struct iovec iov = { buf, cap };
-	struct msghdr msg;
+	unsigned int i;
+
+	b->msg = calloc(n, sizeof(*b->msg));
+	b->rhdr = calloc(n, sizeof(*b->rhdr));
+	b->thdr = calloc(n, sizeof(*b->thdr));
+	b->tmsg = calloc(n, sizeof(*b->tmsg));
+	b->riov = calloc(n, sizeof(*b->riov));
+	b->tiov = calloc(n, sizeof(*b->tiov));
+	b->from = calloc(n, sizeof(*b->from));
+	b->to = calloc(n, sizeof(*b->to));
+	b->rctl = calloc(n, sizeof(*b->rctl));
+	b->tctl = calloc(n, sizeof(*b->tctl));
+	b->mem = malloc(n * (rx_cap + tx_cap));
+	if (!b->msg || !b->rhdr || !b->thdr || !b->tmsg || !b->riov ||
+	    !b->tiov || !b->from || !b->to || !b->rctl || !b->tctl || !b->mem)
+		return -1;
+	for (i = 0; i < n; i++) {
+		b->msg[i].rx = b->mem + i * (rx_cap + tx_cap);
+		b->msg[i].tx = b->msg[i].rx + rx_cap;
+	}
+	return 0;
+}
+
+struct sock_batch *
+sock_batch_new(unsigned int n, size_t rx_cap, size_t tx_cap, int batch_io)
+{
+	struct sock_batch *b;
+
+	if (n == 0 || (b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->n = n;
+	b->rx_cap = rx_cap;
+	b->batched = batch_io && n > 1 && have_mmsg;
+	if (batch_alloc(b, n, rx_cap, tx_cap) == -1) {
+		sock_batch_free(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b;
+}
+
+void
+sock_batch_free(struct sock_batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->msg);
+	free(b->rhdr);
+	free(b->thdr);
+	free(b->tmsg);
+	free(b->riov);
+	free(b->tiov);
+	free(b->from);
+	free(b->to);
+	free(b->rctl);
+	free(b->tctl);
+	free(b->mem);
+	free(b);
+}
+
+struct sock_msg *
+sock_batch_msg(struct sock_batch *b, unsigned int i)
+{
+	return &b->msg[i];
+}
+
+int
+sock_batch_is_batched(const struct sock_batch *b)
+{
+	return b->batched;
+}
+
+/* The kernel rewrites lengths and flags: reset them before every call. */
+static void
+recv_prepare(struct sock_batch *b, unsigned int i)
+{
+	struct msghdr *h = &b->rhdr[i].msg_hdr;
+
+	b->riov[i].iov_base = b->msg[i].rx;
+	b->riov[i].iov_len = b->rx_cap;
+	h->msg_name = &b->from[i];
+	h->msg_namelen = sizeof(b->from[i]);
+	h->msg_iov = &b->riov[i];
+	h->msg_iovlen = 1;
+	h->msg_control = b->rctl[i].buf;
+	h->msg_controllen = sizeof(b->rctl[i].buf);
+	h->msg_flags = 0;
+}
+
+/* After the kernel filled header i: the portable view of datagram i. */
+static void
+recv_finish(struct sock_batch *b, unsigned int i, size_t n)
+{
+	const struct msghdr *h = &b->rhdr[i].msg_hdr;
+	struct sock_msg *msg = &b->msg[i];
+
+	msg->len = n;
+	/* With MSG_TRUNC Linux reports the real length; elsewhere make sure a
+	 * cut datagram still reads as too large. */
+	if ((h->msg_flags & MSG_TRUNC) && n <= b->rx_cap)
+		msg->len = b->rx_cap + 1;
+	msg->txlen = 0;
+	msg->err = 0;
+	memset(&msg->meta, 0, sizeof(msg->meta));
+	if (addr_from_sockaddr(&msg->meta.peer, h->msg_name,
+	    h->msg_namelen) == -1 || cmsg_parse(&msg->meta, h) != CMSG_OK)
+		msg->status = SOCK_RX_NO_PKTINFO;
+	else
+		msg->status = SOCK_RX_OK;
+}
+
+static int
+recv_one(struct sock *s, struct sock_batch *b)
+{
 	ssize_t n;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof(control.buf);
-	/* MSG_TRUNC as a flag: Linux then returns the datagram's real length. */
-	n = recvmsg(s->fd, &msg, MSG_TRUNC);
-	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? SOCK_RX_EMPTY :
-		    SOCK_RX_ERROR;
-	*len = (size_t)n;
-	if (msg.msg_flags & MSG_TRUNC && *len <= cap)
-		*len = cap + 1;
-	memset(m, 0, sizeof(*m));
-	if (addr_from_sockaddr(&m->peer, (struct sockaddr *)&from,
-	    msg.msg_namelen) == -1)
-		return SOCK_RX_NO_PKTINFO;
-	return cmsg_parse(m, &msg) == CMSG_OK ? SOCK_RX_OK :
-	    SOCK_RX_NO_PKTINFO;
+	recv_prepare(b, 0);
+	if ((n = recvmsg(s->fd, &b->rhdr[0].msg_hdr, MSG_TRUNC)) == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	recv_finish(b, 0, (size_t)n);
+	return 1;
+}
+
+#ifdef HAVE_MMSG
+static const int have_mmsg = 1;
+
+static int
+recv_many(struct sock *s, struct sock_batch *b)
+{
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < b->n; i++)
+		recv_prepare(b, i);
+	if ((n = recvmmsg(s->fd, b->rhdr, b->n, MSG_TRUNC, NULL)) == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	for (i = 0; i < (unsigned int)n; i++)
+		recv_finish(b, i, b->rhdr[i].msg_len);
+	return n;
+}
+
+static int
+send_many(struct sock *s, struct sock_batch *b, unsigned int k,
+    unsigned int m)
+{
+	return sendmmsg(s->fd, b->thdr + k, m - k, 0);
+}
+#else
+/* Without recvmmsg/sendmmsg batches are never formed (have_mmsg is 0). */
+static const int have_mmsg = 0;
+
+static int
+recv_many(struct sock *s, struct sock_batch *b)
+{
+	(void)s;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int
+send_many(struct sock *s, struct sock_batch *b, unsigned int k,
+    unsigned int m)
+{
+	(void)s;
+	(void)b;
+	(void)k;
+	(void)m;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
+
+int
+sock_recv_batch(struct sock *s, struct sock_batch *b)
+{
+	return b->batched ? recv_many(s, b) : recv_one(s, b);
 }
 
 static socklen_t
@@ -245,25 +438,69 @@ peer_sockaddr(const struct sock *s, const struct sockaddr_in6 *to,
 	return sizeof(*to);
 }
 
-int
-sock_send(struct sock *s, const void *buf, size_t len,
-    const struct dgram_meta *m)
+/* Fill send header k for message i: to the client, from its source. */
+static void
+send_prepare(const struct sock *s, struct sock_batch *b, unsigned int k,
+    unsigned int i)
 {
-	union cmsg_send_buf control;
-	struct sockaddr_storage to;
-	struct iovec iov = { (void *)buf, len };
+	struct msghdr *h = &b->thdr[k].msg_hdr;
+	struct sock_msg *msg = &b->msg[i];
 	struct srcsel sel;
-	struct msghdr msg;
 
-	srcsel_choose(&sel, m);
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &to;
-	msg.msg_namelen = peer_sockaddr(s, &sel.to, &to);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
+	srcsel_choose(&sel, &msg->meta);
+	b->tiov[k].iov_base = msg->tx;
+	b->tiov[k].iov_len = msg->txlen;
+	h->msg_name = &b->to[k];
+	h->msg_namelen = peer_sockaddr(s, &sel.to, &b->to[k]);
+	h->msg_iov = &b->tiov[k];
+	h->msg_iovlen = 1;
+	h->msg_control = NULL;
+	h->msg_controllen = 0;
 	if (!s->naive) {
-		msg.msg_control = control.buf;
-		msg.msg_controllen = cmsg_build(&control, &sel);
+		h->msg_control = b->tctl[k].buf;
+		h->msg_controllen = cmsg_build(&b->tctl[k], &sel);
 	}
-	return sendmsg(s->fd, &msg, 0) == -1 ? -1 : 0;
+	b->tmsg[k] = i;
+}
+
+static int
+send_full(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS;
+}
+
+/* Send headers k .. m-1; the count sent, or -1 with errno for header k. */
+static int
+send_headers(struct sock *s, struct sock_batch *b, unsigned int k,
+    unsigned int m)
+{
+	if (b->batched)
+		return send_many(s, b, k, m);
+	return sendmsg(s->fd, &b->thdr[k].msg_hdr, 0) == -1 ? -1 : 1;
+}
+
+int
+sock_send_batch(struct sock *s, struct sock_batch *b, unsigned int count,
+    unsigned int *next)
+{
+	unsigned int i, k = 0, m = 0;
+	int r;
+
+	for (i = *next; i < count; i++)
+		if (b->msg[i].txlen > 0)
+			send_prepare(s, b, m++, i);
+	while (k < m) {
+		if ((r = send_headers(s, b, k, m)) >= 0) {
+			k += (unsigned int)r;
+			continue;
+		}
+		if (send_full(errno)) {
+			*next = b->tmsg[k];
+			return -1;
+		}
+		/* sendmmsg stops at a failing entry: that entry alone is lost. */
+		b->msg[b->tmsg[k++]].err = errno;
+	}
+	*next = count;
+	return 0;
 }

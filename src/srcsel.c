@@ -60,6 +60,17 @@ choose_v6(struct srcsel *out, const struct dgram_meta *m)
 		out->to.sin6_scope_id = m->ifindex;
 }
 
+/* For IPv4 the kernel reports a spec_dst other than D only for a
+ * broadcast or multicast D (see choose_v4). */
+int
+srcsel_dst_is_group(const struct dgram_meta *m)
+{
+	if (addr_is_multicast(&m->dst) || addr_is_v4_broadcast(&m->dst))
+		return 1;
+	return addr_is_v4mapped(&m->dst) &&
+	    memcmp(&m->spec_dst, &m->dst, sizeof(m->dst)) != 0;
+}
+
 void
 srcsel_choose(struct srcsel *out, const struct dgram_meta *m)
 {

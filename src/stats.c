@@ -13,24 +13,38 @@
 #include "log.h"
 #include "stats.h"
 
+static uint64_t
+load(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+static void
+add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, load(c) + n, __ATOMIC_RELAXED);
+}
+
+/* A new slot is filled before nlocal is published (release), so a reader
+ * that loads nlocal with acquire sees whole addresses. */
 static void
 add_local(struct stats *st, const struct in6_addr *dst, uint64_t n)
 {
-	unsigned int i;
+	unsigned int i, nlocal = st->nlocal;
 
-	for (i = 0; i < st->nlocal; i++) {
+	for (i = 0; i < nlocal; i++) {
 		if (memcmp(&st->local[i].addr, dst, sizeof(*dst)) == 0) {
-			st->local[i].rx += n;
+			add(&st->local[i].rx, n);
 			return;
 		}
 	}
-	if (st->nlocal == STATS_LOCAL_SLOTS) {
-		st->local_other += n;
+	if (nlocal == STATS_LOCAL_SLOTS) {
+		add(&st->local_other, n);
 		return;
 	}
-	st->local[st->nlocal].addr = *dst;
-	st->local[st->nlocal].rx = n;
-	st->nlocal++;
+	st->local[nlocal].addr = *dst;
+	__atomic_store_n(&st->local[nlocal].rx, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&st->nlocal, nlocal + 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -39,44 +53,55 @@ stats_count_local(struct stats *st, const struct in6_addr *dst)
 	add_local(st, dst, 1);
 }
 
+/* As for add_local: err is written before n is published. */
 static void
 add_send_errors(struct stats *st, int err, uint64_t n)
 {
 	unsigned int i;
 
 	for (i = 0; i < STATS_ERRNO_SLOTS; i++) {
-		if (st->send_err[i].n == 0)
+		if (st->send_err[i].n == 0) {
 			st->send_err[i].err = err;
+			__atomic_store_n(&st->send_err[i].n, n,
+			    __ATOMIC_RELEASE);
+			return;
+		}
 		if (st->send_err[i].err == err) {
-			st->send_err[i].n += n;
+			add(&st->send_err[i].n, n);
 			return;
 		}
 	}
-	st->send_err_other += n;
+	add(&st->send_err_other, n);
 }
 
 void
 stats_count_send_error(struct stats *st, int err)
 {
-	st->counter[STATS_SEND_ERRORS]++;
+	stats_inc(&st->counter[STATS_SEND_ERRORS]);
 	add_send_errors(st, err, 1);
 }
 
 void
 stats_add(struct stats *dst, const struct stats *src)
 {
-	unsigned int i;
+	unsigned int i, nlocal;
+	uint64_t n;
 
 	for (i = 0; i < STATS_COUNTER_MAX; i++)
-		dst->counter[i] += src->counter[i];
+		add(&dst->counter[i], load(&src->counter[i]));
 	for (i = 0; i < PROTO_RESULT_MAX; i++)
-		dst->result[i] += src->result[i];
-	for (i = 0; i < src->nlocal; i++)
-		add_local(dst, &src->local[i].addr, src->local[i].rx);
-	dst->local_other += src->local_other;
-	for (i = 0; i < STATS_ERRNO_SLOTS && src->send_err[i].n > 0; i++)
-		add_send_errors(dst, src->send_err[i].err, src->send_err[i].n);
-	dst->send_err_other += src->send_err_other;
+		add(&dst->result[i], load(&src->result[i]));
+	nlocal = __atomic_load_n(&src->nlocal, __ATOMIC_ACQUIRE);
+	for (i = 0; i < nlocal; i++)
+		add_local(dst, &src->local[i].addr, load(&src->local[i].rx));
+	add(&dst->local_other, load(&src->local_other));
+	for (i = 0; i < STATS_ERRNO_SLOTS; i++) {
+		n = __atomic_load_n(&src->send_err[i].n, __ATOMIC_ACQUIRE);
+		if (n == 0)
+			break;
+		add_send_errors(dst, src->send_err[i].err, n);
+	}
+	add(&dst->send_err_other, load(&src->send_err_other));
 }
 
 static int

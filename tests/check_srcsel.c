@@ -142,6 +142,27 @@ START_TEST(loopback_alias_answers_from_alias)
 }
 END_TEST
 
+START_TEST(group_destinations_are_recognised)
+{
+	struct dgram_meta bcast = meta("192.0.2.10", "192.0.2.255",
+	    "192.0.2.1", 2);
+	struct dgram_meta mcast4 = meta("192.0.2.10", "239.1.2.3",
+	    "192.0.2.1", 2);
+	struct dgram_meta mcast6 = meta("2001:db8:1::10", "ff02::1", "ff02::1",
+	    2);
+	struct dgram_meta ucast4 = meta("192.0.2.10", "192.0.2.1", "192.0.2.1",
+	    2);
+	struct dgram_meta ucast6 = meta("2001:db8:1::10", "2001:db8::1",
+	    "2001:db8::1", 2);
+
+	ck_assert_int_ne(srcsel_dst_is_group(&bcast), 0);
+	ck_assert_int_ne(srcsel_dst_is_group(&mcast4), 0);
+	ck_assert_int_ne(srcsel_dst_is_group(&mcast6), 0);
+	ck_assert_int_eq(srcsel_dst_is_group(&ucast4), 0);
+	ck_assert_int_eq(srcsel_dst_is_group(&ucast6), 0);
+}
+END_TEST
+
 static Suite *
 srcsel_suite(void)
 {
@@ -157,6 +178,9 @@ srcsel_suite(void)
 	tcase_add_test(tc, v6_linklocal_client_gets_scope_and_ifindex);
 	tcase_add_test(tc, v6_multicast_dst_sends_from_unspecified_on_ingress);
 	tcase_add_test(tc, loopback_alias_answers_from_alias);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("srcsel_dst_is_group");
+	tcase_add_test(tc, group_destinations_are_recognised);
 	suite_add_tcase(s, tc);
 	return s;
 }

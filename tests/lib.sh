@@ -79,8 +79,11 @@ t_done() {
 t_daemon_start() {
 	name=$1; shift
 	rm -f "$T_DIR/$name.ready"
-	# PKTINFOD_WRAPPER runs the daemon under valgrind (tests/sanitize.sh).
-	${PKTINFOD_WRAPPER:-} "$PKTINFOD" -p 0 --ready-file "$T_DIR/$name.ready" \
+	# PKTINFOD_WRAPPER runs the daemon under valgrind (tests/sanitize.sh);
+	# T_DAEMON_EXEC is a prefix that must exec, not fork (ip netns exec,
+	# env), so that $! stays the daemon's PID.
+	${T_DAEMON_EXEC:-} ${PKTINFOD_WRAPPER:-} "$PKTINFOD" -p 0 \
+	    --ready-file "$T_DIR/$name.ready" \
 	    "$@" 2>"$T_DIR/$name.log" &
 	DAEMON_PID=$!
 	T_PIDS="$T_PIDS $DAEMON_PID"

@@ -16,8 +16,10 @@ mkdir _build-san
 
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 fails=0
+count=0
 for t in _build/tests/check_*; do
 	[ -x "$t" ] || continue
+	count=$((count + 1))
 	if CK_FORK=no $VG "$t" >/dev/null; then
 		echo "valgrind: ok   $t"
 	else
@@ -26,6 +28,7 @@ for t in _build/tests/check_*; do
 	fi
 done
 for t in t_loopback t_badinput; do
+	count=$((count + 1))
 	if top_builddir="$top/_build" top_srcdir="$top" PKTINFOD_WRAPPER="$VG" \
 	    sh "tests/$t.sh"; then
 		echo "valgrind: ok   $t (pktinfod under valgrind)"
@@ -34,5 +37,5 @@ for t in t_loopback t_badinput; do
 		fails=$((fails + 1))
 	fi
 done
-echo "sanitize: $fails failed"
+echo "sanitize: $((count - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

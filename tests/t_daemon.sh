@@ -40,11 +40,16 @@ t_eq "-l 127.0.0.1 serves IPv4" 0 "$("$PKTQ" "127.0.0.1:$(cat "$T_DIR/pid.ready"
 t_daemon_stop "$pid"
 t_check "the pid file is removed on stop" test ! -e "$T_DIR/pid"
 
-if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
-	rm -f "$T_DIR/st.ready"
-	strace -f -o "$T_DIR/strace" -e trace=recvmsg,sendmsg \
+# strace_whoami MODE RECV SEND [ARGS...]: one whoami per family against a
+# daemon traced while it runs with ARGS; the control messages must be on
+# the RECV call of each query and the SEND call of each answer.
+strace_whoami() {
+	mode=$1 recv=$2 send=$3; shift 3
+	rm -f "$T_DIR/st.ready" "$T_DIR/st.pid"
+	strace -f -o "$T_DIR/strace" \
+	    -e trace=recvmsg,sendmsg,recvmmsg,sendmmsg \
 	    "$PKTINFOD" -p 0 --ready-file "$T_DIR/st.ready" -P "$T_DIR/st.pid" \
-	    2>"$T_DIR/st.log" &
+	    "$@" 2>"$T_DIR/st.log" &
 	spid=$!
 	i=0; while [ ! -s "$T_DIR/st.ready" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
 	dpid=$(cat "$T_DIR/st.pid")
@@ -56,16 +61,21 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	kill -TERM "$dpid"
 	wait "$spid"
 	T_PIDS=$(echo "$T_PIDS" | sed "s/ $dpid\b//")
-	t_check "strace: recvmsg of the IPv4 query carries IP_PKTINFO" \
-	    grep -q 'recvmsg(.*cmsg_type=IP_PKTINFO' "$T_DIR/strace"
-	t_check "strace: the IPv4 answer is sent with IP_PKTINFO from 127.0.0.1" \
-	    grep -Eq 'sendmsg\(.*::ffff:127\.0\.0\.1.*cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data=\{ipi_ifindex=0, ipi_spec_dst=inet_addr\("127\.0\.0\.1"\)' "$T_DIR/strace"
+	t_check "strace ($mode): the IPv4 query carries IP_PKTINFO" \
+	    grep -Eq "$recv"'\(.*"::ffff:127\.0\.0\.1".*cmsg_type=IP_PKTINFO, cmsg_data=\{ipi_ifindex=if_nametoindex\("lo"\), ipi_spec_dst=inet_addr\("127\.0\.0\.1"\), ipi_addr=inet_addr\("127\.0\.0\.1"\)' "$T_DIR/strace"
+	t_check "strace ($mode): the IPv4 answer is sent with IP_PKTINFO, ipi_spec_dst 127.0.0.1, ifindex 0" \
+	    grep -Eq "$send"'\(.*"::ffff:127\.0\.0\.1".*cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data=\{ipi_ifindex=0, ipi_spec_dst=inet_addr\("127\.0\.0\.1"\)' "$T_DIR/strace"
 	# strace 6.1 does not decode in6_pktinfo: it shows IPV6_PKTINFO as
 	# its number, 50 (0x32), and no data.
-	t_check "strace: the IPv6 query carries IPV6_PKTINFO" \
-	    grep -Eq 'recvmsg\(.*"::1".*cmsg_level=SOL_IPV6, cmsg_type=(IPV6_PKTINFO|0x32)' "$T_DIR/strace"
-	t_check "strace: the IPv6 answer is sent with IPV6_PKTINFO" \
-	    grep -Eq 'sendmsg\(.*"::1".*cmsg_len=36, cmsg_level=SOL_IPV6, cmsg_type=(IPV6_PKTINFO|0x32)' "$T_DIR/strace"
+	t_check "strace ($mode): the IPv6 query carries IPV6_PKTINFO" \
+	    grep -Eq "$recv"'\(.*"::1".*cmsg_level=SOL_IPV6, cmsg_type=(IPV6_PKTINFO|0x32)' "$T_DIR/strace"
+	t_check "strace ($mode): the IPv6 answer is sent with IPV6_PKTINFO" \
+	    grep -Eq "$send"'\(.*"::1".*cmsg_len=36, cmsg_level=SOL_IPV6, cmsg_type=(IPV6_PKTINFO|0x32)' "$T_DIR/strace"
+}
+
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	strace_whoami batched recvmmsg sendmmsg
+	strace_whoami "--batch 1" recvmsg sendmsg --batch 1
 else
 	t_skip "strace is missing or cannot trace here"
 fi

@@ -38,9 +38,11 @@ t_eq "echo copies the id" 7 "$(echo "$out" | jq .id)"
 
 out=$("$PKTQ" --compact "[::1]:$PORT" info)
 t_eq "info over ::1 exits 0 (pktq pads after truncated)" 0 $?
-t_eq "info workers" 1 "$(echo "$out" | jq .workers)"
-t_eq "info features" '["dualstack","pktinfo4","pktinfo6"]' \
-    "$(echo "$out" | jq -c .features)"
+t_eq "info workers: one per CPU by default" "$(nproc)" \
+    "$(echo "$out" | jq .workers)"
+if [ "$(nproc)" -gt 1 ]; then features='["dualstack","pktinfo4","pktinfo6","batch","reuseport"]'
+else features='["dualstack","pktinfo4","pktinfo6","batch"]'; fi
+t_eq "info features" "$features" "$(echo "$out" | jq -c .features)"
 t_eq "info listen" "[\"[::]:$PORT\"]" "$(echo "$out" | jq -c .listen)"
 t_check "info version is a string" \
     test "$(echo "$out" | jq -r '.version | type')" = string
