@@ -119,6 +119,11 @@ b_field() {
 	sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$1"
 }
 
+# All CPUs' busy ticks (user, nice, system, irq, softirq, steal).
+b_busy_ticks() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
 # b_row ROW LABEL PID PORT PKTBENCH-ARGS...: one pktbench run against the
 # server PID; records rps, latency, loss, CPU and RSS of the row in
 # "$B_DIR/ROW.*" and adds ROW to the table.
@@ -127,22 +132,29 @@ b_row() {
 	shift 4
 	b_log "$label"
 	rss0=$(b_rss "$pid")
-	c0=$(b_cpu_ticks "$pid") t0=$(b_now)
+	c0=$(b_cpu_ticks "$pid") a0=$(b_busy_ticks) t0=$(b_now)
 	$PIN_GEN "$PKTBENCH" --json "$@" "127.0.0.1:$port" \
 	    >"$B_DIR/$row.json" 2>"$B_DIR/$row.err"
 	status=$?
-	c1=$(b_cpu_ticks "$pid") t1=$(b_now)
+	c1=$(b_cpu_ticks "$pid") a1=$(b_busy_ticks) t1=$(b_now)
 	rss1=$(b_rss "$pid")
 	if [ $status -ne 0 ] || [ ! -s "$B_DIR/$row.json" ]; then
 		b_log "$label: pktbench exit $status"
 		cat "$B_DIR/$row.err" >&2
 		[ -s "$B_DIR/$row.json" ] || B_FAILED=1
 	fi
-	# The server's CPU over the whole run, warm-up included.
-	srvcpu=$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" \
-	    -v hz="$(getconf CLK_TCK)" \
-	    'BEGIN { printf "%.0f", (e > s ? 100 * (b - a) / hz / (e - s) : 0) }')
-	printf '%s\t%s\t%s\t%s\n' "$label" "$srvcpu" "$rss0" "$rss1" \
+	# Over the whole run, warm-up included: the server's CPU, and what
+	# neither it nor pktbench used (other processes, kernel threads), in
+	# percent of one core.
+	set -- $(awk -v c0="$c0" -v c1="$c1" -v a0="$a0" -v a1="$a1" \
+	    -v s="$t0" -v e="$t1" -v hz="$(getconf CLK_TCK)" \
+	    -v gen="$(b_field "$B_DIR/$row.json" cpu_pct)" 'BEGIN {
+		w = (e > s ? (e - s) * hz : 1)
+		srv = 100 * (c1 - c0) / w
+		other = 100 * (a1 - a0) / w - srv - gen
+		printf "%.0f %.0f\n", srv, (other > 0 ? other : 0)
+	}')
+	printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$1" "$rss0" "$rss1" "$2" \
 	    >"$B_DIR/$row.meta"
 	ROWS="${ROWS:-} $row"
 }
@@ -151,38 +163,52 @@ b_rps() { b_field "$B_DIR/$1.json" rps; }
 
 # The pktbench load of a measured row.
 ROWLOAD="--warmup $WARMUP -d $SECONDS_ROW"
+# Latency rows: one request at a time.  Before each, a second of full
+# load, so that neither CPU is idle-cold when it starts (a virtual CPU
+# woken from idle adds tens of microseconds to every answer).
+LATLOAD="-c 1 -w 1 --warmup 0.5 -d 3"
+b_heat() { $PIN_GEN "$PKTBENCH" $LOAD -d 1 "127.0.0.1:$1" >/dev/null 2>&1; }
 
 # --- the rows -------------------------------------------------------------
 
 b_log "$PINNING; $LOAD, $WARMUP s warm-up + $SECONDS_ROW s per row"
 
-# The reflector's receive buffer holds the whole load (256 requests), so
-# the limit is the CPU, never a drop.
+# The reflector and one pktinfod -w 1 run side by side (only one is loaded
+# at a time), so their rows can alternate: a slow moment of the machine
+# then shows in both.  The reflector's receive buffer holds the whole load
+# (256 requests), so its limit is the CPU, never a drop.
 REFL_ARGS="-b 4194304"
 b_start reflector "$PIN_SRV" "$REFLECTOR" $REFL_ARGS -p 0 \
     -r "$B_DIR/reflector.ready" || exit 1
 REFL_PID=$SRV_PID REFL_PORT=$PORT
-b_row refl "reflector (bare limit)" $REFL_PID $REFL_PORT $LOAD $ROWLOAD
-b_row refl_lat "reflector, 1 x 1" $REFL_PID $REFL_PORT -c 1 -w 1 --warmup 0.5 -d 3
-# Not in the table: is pktbench the limit?  (See the check at the end.)
-b_row chk_t2 "reflector, pktbench -t 2" $REFL_PID $REFL_PORT $LOAD -t 2 $ROWLOAD
-b_row chk_nogso "reflector, pktbench --no-gso" $REFL_PID $REFL_PORT $LOAD --no-gso $ROWLOAD
-b_stop $REFL_PID
-
-# One daemon for the -w 1 rows, so RSS is followed across them; the first
-# row is the 10 s of full load the RSS target speaks of.
 if b_start w1 "$PIN_SRV" "$PKTINFOD" -p 0 -w 1 --log-level warn \
     --ready-file "$B_DIR/w1.ready"; then
 	W1_PID=$SRV_PID W1_PORT=$PORT
+else
+	B_FAILED=1 W1_PID="" W1_PORT=""
+fi
+
+b_row refl "reflector (bare limit)" $REFL_PID $REFL_PORT $LOAD $ROWLOAD
+if [ -n "$W1_PID" ]; then
+	# The first row is the 10 s of full load the RSS target speaks of.
 	b_row ping "pktinfod -w 1 ping" $W1_PID $W1_PORT $LOAD --warmup 1 -d 9
 	b_row echo "pktinfod -w 1 echo 256 B" $W1_PID $W1_PORT $LOAD -s $ECHO_SIZE $ROWLOAD
 	b_row whoami "pktinfod -w 1 whoami" $W1_PID $W1_PORT $LOAD --op whoami $ROWLOAD
-	b_row ping2 "pktinfod -w 1 ping, again" $W1_PID $W1_PORT $LOAD $ROWLOAD
-	b_row ping_lat "pktinfod -w 1 ping, 1 x 1" $W1_PID $W1_PORT -c 1 -w 1 --warmup 0.5 -d 3
-	b_stop $W1_PID
-else
-	B_FAILED=1
 fi
+b_row refl2 "reflector, again" $REFL_PID $REFL_PORT $LOAD $ROWLOAD
+if [ -n "$W1_PID" ]; then
+	b_row ping2 "pktinfod -w 1 ping, again" $W1_PID $W1_PORT $LOAD $ROWLOAD
+fi
+b_heat $REFL_PORT
+b_row refl_lat "reflector, 1 x 1" $REFL_PID $REFL_PORT $LATLOAD
+if [ -n "$W1_PID" ]; then
+	b_heat $W1_PORT
+	b_row ping_lat "pktinfod -w 1 ping, 1 x 1" $W1_PID $W1_PORT $LATLOAD
+	b_stop $W1_PID
+fi
+# Not in the table: is pktbench the limit?  (See the check at the end.)
+b_row chk_t2 "reflector, pktbench -t 2" $REFL_PID $REFL_PORT $LOAD -t 2 $ROWLOAD
+b_row chk_nogso "reflector, pktbench --no-gso" $REFL_PID $REFL_PORT $LOAD --no-gso $ROWLOAD
 
 if b_start w2 "$PIN_SRV2" "$PKTINFOD" -p 0 -w 2 --log-level warn \
     --ready-file "$B_DIR/w2.ready"; then
@@ -284,17 +310,15 @@ else
 	b_log "$DNSMASQ_NOTE"
 fi
 
-b_start reflector2 "$PIN_SRV" "$REFLECTOR" $REFL_ARGS -p 0 \
-    -r "$B_DIR/reflector2.ready" || exit 1
-b_row refl2 "reflector (bare limit), again" $SRV_PID $PORT $LOAD $ROWLOAD
-b_stop $SRV_PID
+b_row refl3 "reflector, at the end" $REFL_PID $REFL_PORT $LOAD $ROWLOAD
+b_stop $REFL_PID
 
 # --- the table --------------------------------------------------------------
 
-# The base is the better of the two reflector runs, so no ratio is
+# The base is the best of the three reflector runs, so no ratio is
 # flattered by a slow moment of the machine.
-BASE=$(printf '%s\n%s\n' "$(b_rps refl)" "$(b_rps refl2)" |
-    awk '$1 > m { m = $1 } END { print m + 0 }')
+BASE=$(printf '%s\n%s\n%s\n' "$(b_rps refl)" "$(b_rps refl2)" \
+    "$(b_rps refl3)" | awk '$1 > m { m = $1 } END { print m + 0 }')
 BASE_LAT=$(b_rps refl_lat)
 
 echo
@@ -303,14 +327,14 @@ echo "make bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
     "Linux $(uname -r)"
 echo "loopback 127.0.0.1, $PINNING; pktbench $LOAD unless noted"
 echo
-printf '| %-34s | %8s | %6s | %8s | %8s | %6s | %7s | %7s | %9s |\n' \
-    row 'req/s' 'x refl' 'p50 us' 'p99 us' lost 'srv CPU' 'gen CPU' 'RSS KiB'
-printf '| %-34s | %8s | %6s | %8s | %8s | %6s | %7s | %7s | %9s |\n' \
-    "$(printf '%34s' '' | tr ' ' -)" -------- ------ -------- -------- \
-    ------ ------- ------- ---------
+printf '| %-32s | %7s | %6s | %7s | %7s | %5s | %4s | %4s | %5s | %-13s |\n' \
+    row 'req/s' 'x refl' 'p50 us' 'p99 us' lost srv gen other 'RSS KiB'
+printf '| %-32s | %7s | %6s | %7s | %7s | %5s | %4s | %4s | %5s | %-13s |\n' \
+    "$(printf '%32s' '' | tr ' ' -)" ------- ------ ------- ------- \
+    ----- ---- ---- ----- -------------
 for row in $ROWS; do
 	case $row in chk_*) continue ;; esac
-	IFS='	' read -r label srvcpu rss0 rss1 <"$B_DIR/$row.meta"
+	IFS='	' read -r label srvcpu rss0 rss1 other <"$B_DIR/$row.meta"
 	f="$B_DIR/$row.json"
 	case $row in
 	*_lat) base=$BASE_LAT ;;
@@ -320,16 +344,17 @@ for row in $ROWS; do
 	    -v p50="$(b_field "$f" p50_us)" -v p99="$(b_field "$f" p99_us)" \
 	    -v lost="$(b_field "$f" lost)" -v srv="$srvcpu" \
 	    -v gen="$(b_field "$f" cpu_pct)" -v r0="$rss0" -v r1="$rss1" \
-	    'BEGIN {
-		printf "| %-34s | %8.0f | %6.2f | %8.1f | %8.1f | %6d | %6d%% | %6.0f%% | %s -> %s |\n",
+	    -v other="$other" 'BEGIN {
+		printf "| %-32s | %7.0f | %6.2f | %7.1f | %7.1f | %5d | %3d%% | %3.0f%% | %4d%% | %-13s |\n",
 		    label, rps, (base > 0 ? rps / base : 0), p50, p99, lost,
-		    srv, gen, r0, r1
+		    srv, gen, other, r0 " -> " r1
 	}'
 done
 echo
-echo "x refl: requests/s over the better reflector run (1 x 1 rows: over the"
-echo "reflector's 1 x 1 row).  srv CPU: the server's CPU time over the row"
-echo "(100% = one core); gen CPU: pktbench's.  RSS: VmRSS before -> after."
+echo "x refl: requests/s over the best reflector run (1 x 1 rows: over the"
+echo "reflector's 1 x 1 row).  CPU in percent of one core: srv the server's,"
+echo "gen pktbench's, other anything else's (another busy process makes the"
+echo "row unreliable).  RSS: the server's VmRSS before -> after the row."
 echo "(*) -w 2 gets CPUs 0 and 1, so its workers share CPU 1 with pktbench."
 [ -n "$UNBOUND_NOTE" ] && echo "$UNBOUND_NOTE"
 [ -n "$DNSMASQ_NOTE" ] && echo "$DNSMASQ_NOTE"
@@ -371,14 +396,16 @@ fi
 r=$(b_ratio "$(b_rps naive)" "$(b_rps ping)")
 b_target "--naive-source <= 1.05x normal" "$r" "<=" 1.05 "${r}x"
 if [ -s "$B_DIR/ping.meta" ]; then
-	IFS='	' read -r _ _ rss0 rss1 <"$B_DIR/ping.meta"
-	IFS='	' read -r _ _ _ rss_end <"$B_DIR/ping_lat.meta"
+	IFS='	' read -r _ _ rss0 rss1 _ <"$B_DIR/ping.meta"
+	IFS='	' read -r _ _ _ rss_op _ <"$B_DIR/whoami.meta"
+	IFS='	' read -r _ _ _ rss_end _ <"$B_DIR/ping_lat.meta"
 	d=$((rss1 - rss0))
 	b_target "RSS after 10 s of load within 1 MiB" "$d" "<=" 1024 \
 	    "$rss0 -> $rss1 KiB (+$d)"
-	d=$((rss_end - rss1))
-	b_target "no RSS growth across the next runs" "$d" "<=" 0 \
-	    "$rss1 -> $rss_end KiB after echo, whoami, ping, 1 x 1 ($d)"
+	# Once every op has run, repeating a load must not add a page.
+	d=$((rss_end - rss_op))
+	b_target "no RSS growth across runs" "$d" "<=" 0 \
+	    "$rss_op KiB after the first ping, echo and whoami runs, $rss_end after two more ping runs"
 else
 	echo "SKIP  RSS: no pktinfod -w 1 row"
 fi
