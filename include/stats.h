@@ -60,6 +60,8 @@ stats_inc(uint64_t *c)
 void stats_count_local(struct stats *st, const struct in6_addr *dst);
 /* Count one failed send with errno err. */
 void stats_count_send_error(struct stats *st, int err);
+/* Datagrams received, both families. */
+uint64_t stats_rx_total(const struct stats *st);
 /* Add src's counts into dst (summing workers). */
 void stats_add(struct stats *dst, const struct stats *src);
 /* Add st's counters as members of the JSON object obj. */

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <cjson/cJSON.h>
 
 #include "addr.h"
 #include "arena.h"
@@ -101,13 +102,24 @@ sum_stats(const struct server *srv, struct stats *sum)
 		stats_add(sum, &srv->worker[i].stats);
 }
 
+/* The sum, then each worker's share of the datagrams: SO_REUSEPORT
+ * spreads clients by address and port hash, and an operator should see
+ * how evenly. */
 static void
 add_stats(void *arg, struct cJSON *obj)
 {
+	struct server *srv = arg;
 	struct stats sum;
+	cJSON *rx;
+	unsigned int i;
 
-	sum_stats(arg, &sum);
+	sum_stats(srv, &sum);
 	stats_to_json(&sum, obj);
+	if ((rx = cJSON_AddArrayToObject(obj, "worker_rx")) == NULL)
+		return;
+	for (i = 0; i < srv->nworkers; i++)
+		cJSON_AddItemToArray(rx, cJSON_CreateNumber((double)
+		    stats_rx_total(&srv->worker[i].stats)));
 }
 
 static void

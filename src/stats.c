@@ -81,6 +81,12 @@ stats_count_send_error(struct stats *st, int err)
 	add_send_errors(st, err, 1);
 }
 
+uint64_t
+stats_rx_total(const struct stats *st)
+{
+	return load(&st->counter[STATS_RX4]) + load(&st->counter[STATS_RX6]);
+}
+
 void
 stats_add(struct stats *dst, const struct stats *src)
 {

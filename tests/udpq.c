@@ -3,10 +3,11 @@
  * prints the source of every datagram it receives exactly as the kernel
  * reported it.
  *
- * usage: udpq [-b LOCALADDR] [-t TIMEOUT_MS] [-B] [-C] [-a] [-f FILE]
+ * usage: udpq [-b LOCALADDR] [-t TIMEOUT_MS] [-B] [-C] [-a] [-S] [-f FILE]
  *             ADDR PORT [PAYLOAD]
  *   -B  SO_BROADCAST   -C  connect() first   -a  wait for all answers until
- *   the timeout instead of stopping at the first   -f  payload from FILE
+ *   the timeout instead of stopping at the first   -S  say "sent" on stderr
+ *   once the query is out   -f  payload from FILE
  * Prints "from ADDR PORT LEN\tPAYLOAD" per datagram; exits 0 when at least
  * one arrived, 1 when none did, 2 on usage or setup errors. */
 #ifdef HAVE_CONFIG_H
@@ -24,7 +25,7 @@
 
 struct args {
 	const char *local, *file, *host, *port, *payload;
-	int timeout_ms, broadcast, connected, all;
+	int timeout_ms, broadcast, connected, all, say_sent;
 };
 
 static int
@@ -55,7 +56,7 @@ parse_args(struct args *a, int argc, char **argv)
 
 	memset(a, 0, sizeof(*a));
 	a->timeout_ms = 1000;
-	while ((ch = getopt(argc, argv, "b:t:BCaf:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:t:BCaSf:")) != -1) {
 		switch (ch) {
 		case 'b': a->local = optarg; break;
 		case 't': a->timeout_ms = atoi(optarg); break;
@@ -63,6 +64,7 @@ parse_args(struct args *a, int argc, char **argv)
 		case 'C': a->connected = 1; break;
 		case 'a': a->all = 1; break;
 		case 'f': a->file = optarg; break;
+		case 'S': a->say_sent = 1; break;
 		default: return -1;
 		}
 	}
@@ -172,7 +174,7 @@ main(int argc, char **argv)
 
 	if (parse_args(&a, argc, argv) == -1) {
 		fprintf(stderr, "usage: udpq [-b LOCAL] [-t MS] [-B] [-C] [-a] "
-		    "[-f FILE] ADDR PORT [PAYLOAD]\n");
+		    "[-S] [-f FILE] ADDR PORT [PAYLOAD]\n");
 		return 2;
 	}
 	if (resolve(a.host, a.port, AF_UNSPEC, &to, &tolen) == -1 ||
@@ -187,6 +189,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "udpq: sendto: %s\n", strerror(errno));
 		return 2;
 	}
+	if (a.say_sent)
+		fprintf(stderr, "sent\n");
 	n = receive(fd, &a);
 	close(fd);
 	return (int)n;
