@@ -27,7 +27,8 @@ void log_limited(long long *last, unsigned long *suppressed,
     enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Non-zero for errnos that say nothing about the daemon: EAGAIN, EINTR,
- * and the ICMP-driven ECONNREFUSED/EHOSTUNREACH/ENETUNREACH of UDP. */
+ * and the ICMP-driven ECONNREFUSED of UDP.  A failed route (ENETUNREACH,
+ * EHOSTUNREACH) is worth a line: on sendmsg it can mean a vanished source. */
 int log_errno_is_noise(int err);
 /* The symbolic name of err ("EADDRNOTAVAIL"), or "E<number>". */
 const char *log_errno_name(int err, char *buf, unsigned int len);

@@ -124,8 +124,6 @@ log_errno_is_noise(int err)
 #endif
 	case EINTR:
 	case ECONNREFUSED:
-	case EHOSTUNREACH:
-	case ENETUNREACH:
 		return 1;
 	default:
 		return 0;
