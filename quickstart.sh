@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")"
 
 # Build and library packages, then what the tests drive (jq reads answers,
-# strace shows the control messages, iproute2 builds test namespaces).
+# strace shows the control messages, iproute2 builds test namespaces,
+# tshark captures answers on the wire, valgrind and clang check memory).
 PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev check"
 PKGS_TEST="jq strace iproute2 tshark valgrind clang"
 

@@ -87,6 +87,7 @@ set_pktinfo4(struct sock *s)
 	if (s->family == AF_INET6 && ipv4_is_disabled()) {
 		log_info("IP_PKTINFO on %s: %s; IPv4 is disabled on this host, "
 		    "serving IPv6 only", s->name, strerror(saved));
+		s->features.dualstack = 0;
 		return 0;
 	}
 	log_error("IP_PKTINFO on %s: %s", s->name, strerror(saved));

@@ -4,7 +4,17 @@
 # created directly inside them, so nothing is ever added to the host's own
 # namespace and leftovers cannot collide.  Also: the daemon started inside
 # a namespace, packet capture with tshark, and waiting for a datagram to sit
-# in a socket's receive queue.  Sourced by tests/t_netns*.sh.
+# in a socket's receive queue.  Sourced by the tests that need namespaces.
+
+# Without the privilege to make namespaces (not root, or a container's
+# root without CAP_SYS_ADMIN): rerun the test as root of its own user,
+# network and mount namespaces where the kernel allows unprivileged ones
+# (unshare -rnm), with a private /run for "ip netns" to keep its names in.
+if [ -z "${T_NETNS_USERNS:-}" ] && ! unshare -nm true 2>/dev/null &&
+    unshare -rnm true 2>/dev/null; then
+	T_NETNS_USERNS=1 exec unshare -rnm sh -c \
+	    'mount -t tmpfs tmpfs /run && exec sh "$0"' "$0"
+fi
 
 . "$(dirname "$0")/lib.sh"
 
@@ -23,11 +33,15 @@ trap 't_cleanup; t_netns_cleanup' EXIT
 # create network namespaces.
 t_netns_require() {
 	t_require ip
-	[ "$(id -u)" -eq 0 ] ||
-	    t_skip "network namespaces need root: run 'make check' as root"
+	[ "$(id -u)" -eq 0 ] || t_skip "network namespaces need root or" \
+	    "unprivileged user namespaces (unshare -rnm), and neither is here"
+	T_NS_LIST="$T_NS_PREFIX-probe"
 	ip netns add "$T_NS_PREFIX-probe" 2>"$T_DIR/netns.err" ||
 	    t_skip "cannot create a network namespace: $(cat "$T_DIR/netns.err")"
 	ip netns del "$T_NS_PREFIX-probe"
+	T_NS_LIST=""
+	[ -z "${T_NETNS_USERNS:-}" ] ||
+	    t_log "running as root of an unprivileged user namespace"
 }
 
 # t_ns NAME: the full name of this run's namespace NAME.
@@ -99,38 +113,46 @@ t_wait_recvq() {
 	return 1
 }
 
-# t_capture_start NS IFACE FILTER SYNC_ADDR: capture with tshark inside NS
-# (at most 20 s) the packets matching FILTER, and return once tshark
-# demonstrably sees packets: "Capturing on" comes before the capture is
-# really live, so datagrams to SYNC_ADDR port 9 (discard) are sent until one
-# shows up in the capture.
+# t_capture_start NS IFACE FILTER: start tshark inside NS on IFACE for the
+# packets matching FILTER (for at most 60 s).  tshark takes a second or two
+# to start, so start it early and call t_capture_sync before the packets
+# that count.
 t_capture_start() {
 	T_CAPTURE_N=$((${T_CAPTURE_N:-0} + 1))
 	T_CAPTURE_OUT="$T_DIR/capture.$T_CAPTURE_N"
-	t_nsx "$1" env TMPDIR="$T_DIR" tshark -n -l -i "$2" -a duration:20 \
+	T_CAPTURE_NS=$1
+	t_nsx "$1" env TMPDIR="$T_DIR" tshark -n -l -i "$2" -a duration:60 \
 	    -f "($3) or (udp dst port 9)" -T fields -E separator=' ' \
 	    -e ip.src -e ipv6.src -e udp.srcport -e udp.dstport \
 	    >"$T_CAPTURE_OUT" 2>"$T_CAPTURE_OUT.err" &
 	T_CAPTURE_PID=$!
 	T_PIDS="$T_PIDS $T_CAPTURE_PID"
+}
+
+# t_capture_sync ADDR: return once tshark demonstrably sees packets
+# ("Capturing on" comes before the capture is really live): send datagrams
+# to ADDR port 9 (discard) until one shows up.  Only the packets after it
+# count.
+t_capture_sync() {
 	i=0
 	until awk '$3 == 9 { found = 1 } END { exit !found }' "$T_CAPTURE_OUT"; do
 		if ! kill -0 "$T_CAPTURE_PID" 2>/dev/null || [ $i -ge 200 ]; then
-			t_log "tshark in $1 on $2 did not start capturing:"
+			t_log "tshark in $T_CAPTURE_NS did not start capturing:"
 			cat "$T_CAPTURE_OUT.err"
 			exit 1
 		fi
-		t_nsx "$1" "$UDPQ" -t 50 "$4" 9 sync >/dev/null 2>&1
+		t_nsx "$T_CAPTURE_NS" "$UDPQ" -t 50 "$1" 9 sync >/dev/null 2>&1
 		i=$((i + 1))
 	done
 }
 
 # t_capture_stop COUNT: wait (bounded) until COUNT packets matching the
-# capture filter were seen and stop tshark; T_CAPTURE then names a file
-# with one "SRC SRCPORT" line per packet.
+# capture filter were seen after the sync and stop tshark; T_CAPTURE then
+# names a file with one "SRC SRCPORT" line per packet.
 t_capture_stop() {
+	T_CAPTURE="$T_CAPTURE_OUT.txt"
 	i=0
-	while [ "$(awk '$3 != 9' "$T_CAPTURE_OUT" | wc -l)" -lt "$1" ] &&
+	while capture_after_sync; [ "$(wc -l <"$T_CAPTURE")" -lt "$1" ] &&
 	    [ $i -lt 500 ]; do
 		sleep 0.01
 		i=$((i + 1))
@@ -140,6 +162,11 @@ t_capture_stop() {
 	kill -TERM "$T_CAPTURE_PID" 2>/dev/null
 	wait "$T_CAPTURE_PID" 2>/dev/null
 	T_PIDS=$(echo "$T_PIDS" | sed "s/ $T_CAPTURE_PID\b//")
-	T_CAPTURE="$T_CAPTURE_OUT.txt"
-	awk '$3 != 9 { print $1, $2 }' "$T_CAPTURE_OUT" >"$T_CAPTURE"
+	capture_after_sync
+}
+
+capture_after_sync() {
+	awk '$3 == 9 { n = 0; next } { l[++n] = $1 " " $2 }
+	    END { for (i = 1; i <= n; i++) print l[i] }' "$T_CAPTURE_OUT" \
+	    >"$T_CAPTURE"
 }

@@ -27,7 +27,15 @@ shim_daemon() {
 
 features() { "$PKTQ" --compact "$1" info | jq -r '.features | join(" ")'; }
 
-has_word() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+# has_words LIST WORD...: every WORD is in the space-separated LIST.
+has_words() {
+	list=$1; shift
+	for w in "$@"; do
+		case " $list " in *" $w "*) ;; *) return 1 ;; esac
+	done
+}
+
+not() { ! "$@"; }
 
 # IPv6 unavailable: an AF_INET socket with IP_PKTINFO, answers from the
 # address asked, nothing on IPv6.
@@ -37,9 +45,9 @@ t_check "v6socket: warns that IPv6 is unavailable, serving IPv4 only" \
     "$T_DIR/v4only.log"
 f=$(features "127.0.0.1:$PORT")
 t_log "v6socket: features: $f"
-t_check "v6socket: features include pktinfo4" has_word pktinfo4 "$f"
-t_check "v6socket: features lack dualstack" eval '! has_word dualstack "$f"'
-t_check "v6socket: features lack pktinfo6" eval '! has_word pktinfo6 "$f"'
+t_check "v6socket: features include pktinfo4" has_words "$f" pktinfo4
+t_check "v6socket: features lack dualstack" not has_words "$f" dualstack
+t_check "v6socket: features lack pktinfo6" not has_words "$f" pktinfo6
 line=$(t_udpq -b 127.0.0.1 127.0.0.2 "$PORT" "$REQ")
 t_eq "v6socket: udpq: answer to 127.0.0.2 comes from 127.0.0.2" \
     "127.0.0.2 $PORT" "$(printf '%s\n' "$line" | awk '{ print $2, $3 }')"
@@ -58,11 +66,11 @@ t_check "pktinfo_noipv4: logs at info that IPv4 is disabled, serving IPv6 only" 
     grep -q "info: IP_PKTINFO on .*IPv4 is disabled on this host, serving IPv6 only" \
     "$T_DIR/v6only.log"
 t_check "pktinfo_noipv4: nothing logged above info" \
-    eval '! grep -q -e "warn:" -e "error:" "$T_DIR/v6only.log"'
+    not grep -q -e "warn:" -e "error:" "$T_DIR/v6only.log"
 f=$(features "[::1]:$PORT")
 t_log "pktinfo_noipv4: features: $f"
-t_check "pktinfo_noipv4: features include pktinfo6" has_word pktinfo6 "$f"
-t_check "pktinfo_noipv4: features lack pktinfo4" eval '! has_word pktinfo4 "$f"'
+t_check "pktinfo_noipv4: features include pktinfo6" has_words "$f" pktinfo6
+t_check "pktinfo_noipv4: features lack pktinfo4" not has_words "$f" pktinfo4
 line=$(t_udpq ::1 "$PORT" "$REQ")
 t_eq "pktinfo_noipv4: udpq: answer to ::1 comes from ::1" "::1 $PORT" \
     "$(printf '%s\n' "$line" | awk '{ print $2, $3 }')"
@@ -87,7 +95,7 @@ sed 's/^/	/' "$T_DIR/fatal.log"
 shim_daemon none control
 f=$(features "127.0.0.1:$PORT")
 t_check "control: shim loaded, no failure: dualstack pktinfo4 pktinfo6" \
-    eval 'has_word dualstack "$f" && has_word pktinfo4 "$f" && has_word pktinfo6 "$f"'
+    has_words "$f" dualstack pktinfo4 pktinfo6
 t_daemon_stop "$DAEMON_PID"
 
 t_done
