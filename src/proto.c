@@ -446,6 +446,22 @@ add_raw(struct ctx *c, cJSON *obj, const char *name, const struct span *v)
 	return cJSON_AddRawToObject(obj, name, c->out) == NULL ? -1 : 0;
 }
 
+/* cJSON prints every number with "%1.15g" and reads it back with sscanf
+ * to check the round trip: whoami spent more time there than in the
+ * kernel's UDP path.  Whole numbers go in as raw decimal text instead. */
+static cJSON *
+add_uint(cJSON *obj, const char *name, unsigned long long v)
+{
+	char text[24], *p = text + sizeof(text);
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return cJSON_AddRawToObject(obj, name, p);
+}
+
 static int
 add_string_or_null(cJSON *obj, const char *name, const char *s)
 {
@@ -479,7 +495,7 @@ add_endpoint(cJSON *obj, const char *name, const struct in6_addr *a,
 	addr_ntop(text, sizeof(text), a, scope_id);
 	if ((o = cJSON_AddObjectToObject(obj, name)) == NULL ||
 	    cJSON_AddStringToObject(o, "addr", text) == NULL ||
-	    cJSON_AddNumberToObject(o, "port", port) == NULL ||
+	    add_uint(o, "port", port) == NULL ||
 	    cJSON_AddStringToObject(o, "family", addr_family_name(a)) == NULL)
 		return NULL;
 	return o;
@@ -511,7 +527,7 @@ fill_whoami(struct ctx *c, cJSON *a)
 	srv = add_endpoint(a, "server", &m->dst,
 	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
 	if (srv == NULL ||
-	    cJSON_AddNumberToObject(srv, "ifindex", m->ifindex) == NULL)
+	    add_uint(srv, "ifindex", m->ifindex) == NULL)
 		return -1;
 	if (c->env->ifname != NULL)
 		ifname = c->env->ifname(m->ifindex, name);
@@ -525,8 +541,8 @@ fill_info(struct ctx *c, cJSON *a)
 	long long up = env->uptime_s != NULL ? env->uptime_s(env->arg) : 0;
 
 	if (add_string_or_null(a, "version", env->version) == -1 ||
-	    cJSON_AddNumberToObject(a, "uptime_s", (double)up) == NULL ||
-	    cJSON_AddNumberToObject(a, "workers", env->workers) == NULL ||
+	    add_uint(a, "uptime_s", up > 0 ? (unsigned long long)up : 0) == NULL ||
+	    add_uint(a, "workers", env->workers) == NULL ||
 	    add_strings(a, "listen", env->listen, env->nlisten) == -1)
 		return -1;
 	return add_strings(a, "features", env->features, env->nfeatures);
@@ -598,7 +614,7 @@ answer_new(struct ctx *c, enum proto_result r, const struct op *op,
 	else if (!err)
 		err = cJSON_AddStringToObject(a, "error",
 		    proto_result_name(r)) == NULL || (r == PROTO_TRUNCATED ?
-		    cJSON_AddNumberToObject(a, "need", (double)need) :
+		    add_uint(a, "need", need) :
 		    cJSON_AddStringToObject(a, "message", c->msg)) == NULL;
 	if (err) {
 		cJSON_Delete(a);

@@ -86,10 +86,40 @@ uptime_s(void *arg)
 	return (long long)(now.tv_sec - srv->started.tv_sec);
 }
 
+/*
+ * if_indextoname costs a socket, an ioctl and a close: a whoami-bound load
+ * spent most of its time there.  Each worker keeps the names it looked up
+ * for a second, so a renamed interface shows its new name within a second.
+ */
+#define IFNAME_SLOTS 8
+
+struct ifname_slot {
+	unsigned int ifindex;
+	time_t looked_up;
+	int known;
+	char name[IF_NAMESIZE];
+};
+
+static _Thread_local struct ifname_slot ifname_cache[IFNAME_SLOTS];
+
 static const char *
 ifname(unsigned int ifindex, char *buf)
 {
-	return ifindex == 0 ? NULL : if_indextoname(ifindex, buf);
+	struct ifname_slot *slot = &ifname_cache[ifindex % IFNAME_SLOTS];
+	struct timespec now;
+
+	if (ifindex == 0)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (slot->ifindex != ifindex || slot->looked_up != now.tv_sec) {
+		slot->ifindex = ifindex;
+		slot->looked_up = now.tv_sec;
+		slot->known = if_indextoname(ifindex, slot->name) != NULL;
+	}
+	if (!slot->known)
+		return NULL;
+	memcpy(buf, slot->name, IF_NAMESIZE);
+	return buf;
 }
 
 static void

@@ -15,6 +15,9 @@
 #include "sock.h"
 #include "srcsel.h"
 
+/* Receive buffer asked for (the kernel doubles it for bookkeeping). */
+#define SOCK_RCVBUF (2 * 1024 * 1024)
+
 struct sock {
 	int fd;
 	int family;		/* AF_INET6, or AF_INET without IPv6 */
@@ -95,6 +98,42 @@ set_pktinfo4(struct sock *s)
 	return -1;
 }
 
+/*
+ * The default receive buffer (net.core.rmem_default, 208 KiB) holds about
+ * 150 small datagrams: a burst of more is dropped by the kernel before the
+ * daemon sees it.  Ask for more; as root SO_RCVBUFFORCE passes the
+ * net.core.rmem_max cap.  Not fatal: a small buffer still serves.
+ */
+#if HAVE_DECL_SO_RCVBUFFORCE
+static int
+force_rcvbuf(struct sock *s, int size)
+{
+	return setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+	    sizeof(size));
+}
+#else
+static int
+force_rcvbuf(struct sock *s, int size)
+{
+	(void)s;
+	(void)size;
+	errno = ENOPROTOOPT;
+	return -1;
+}
+#endif
+
+static void
+set_rcvbuf(struct sock *s)
+{
+	int size = SOCK_RCVBUF;
+	socklen_t len = sizeof(size);
+
+	if (force_rcvbuf(s, size) == -1)
+		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (getsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == 0)
+		log_debug("SO_RCVBUF on %s: %d bytes", s->name, size);
+}
+
 static int
 set_options(struct sock *s, int flags)
 {
@@ -109,6 +148,7 @@ set_options(struct sock *s, int flags)
 	}
 	if (set_pktinfo4(s) == -1)
 		return -1;
+	set_rcvbuf(s);
 	if ((flags & SOCK_F_REUSEPORT) && set_int_opt(s, SOL_SOCKET,
 	    SO_REUSEPORT, 1, "SO_REUSEPORT", 0) == -1)
 		return -1;
