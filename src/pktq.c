@@ -120,16 +120,25 @@ static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
+static void vmsg(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	fputs("pktq: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void
 msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pktq: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void
@@ -137,11 +146,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pktq: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	exit(PKTQ_USAGE);
 }

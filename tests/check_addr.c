@@ -12,6 +12,7 @@
 #include <check.h>
 
 #include "addr.h"
+#include "testutil.h"
 
 static struct in6_addr
 a6(const char *text)
@@ -1562,11 +1563,5 @@ addr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(addr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(addr_suite());
 }
