@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "opts.h"
 
 enum {
@@ -62,24 +63,6 @@ set_defaults(struct opts *o)
 	o->nadmin_allow = 2;
 }
 
-/* A decimal number from min to max, digits only. */
-static int
-parse_uint(unsigned long *out, const char *text, unsigned long min,
-    unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	if (*text < '0' || *text > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* -p applies to every -l without a port, wherever it stands. */
 static enum opts_result
 resolve_listen(struct opts *o, char **texts, size_t n, char *err,
@@ -115,7 +98,7 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 {
 	char *listen_text[OPTS_MAX_LISTEN];
 	size_t nlisten = 0;
-	unsigned long v;
+	long v;
 	int ch;
 
 	set_defaults(o);
@@ -131,19 +114,19 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			listen_text[nlisten++] = optarg;
 			break;
 		case 'p':
-			if (parse_uint(&v, optarg, 0, 65535) == -1)
+			if (cli_number(&v, optarg, 0, 65535) == -1)
 				return usage_error(err, errlen, "-p", optarg,
 				    "not a port number (0-65535)");
 			o->port = (uint16_t)v;
 			break;
 		case 'w':
-			if (parse_uint(&v, optarg, 0, OPTS_MAX_WORKERS) == -1)
+			if (cli_number(&v, optarg, 0, OPTS_MAX_WORKERS) == -1)
 				return usage_error(err, errlen, "-w", optarg,
 				    "not a worker count (0-256; 0: one per CPU)");
 			o->workers = (unsigned int)v;
 			break;
 		case OPT_BATCH:
-			if (parse_uint(&v, optarg, 1, OPTS_MAX_BATCH) == -1)
+			if (cli_number(&v, optarg, 1, OPTS_MAX_BATCH) == -1)
 				return usage_error(err, errlen, "--batch", optarg,
 				    "not a batch size (1-256)");
 			o->batch = (unsigned int)v;

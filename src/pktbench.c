@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "pktbench_hist.h"
 #include "pktbench_req.h"
 #include "pktbench_run.h"
@@ -117,13 +118,9 @@ usage_error(const char *fmt, ...)
 static long
 parse_long(const char *flag, const char *text, long min, long max)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (text[0] == '\0' || *end != '\0' || errno != 0 || v < min ||
-	    v > max)
+	if (cli_number(&v, text, min, max) == -1)
 		usage_error("bad %s value '%s' (expected %ld to %ld)", flag,
 		    text, min, max);
 	return v;

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "pktq_net.h"
 #include "pktq_req.h"
 
@@ -153,25 +154,12 @@ usage_error(const char *fmt, ...)
 	exit(PKTQ_USAGE);
 }
 
-static int
-parse_num(const char *text, long min, long max, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(text, &end, 10);
-	if (text[0] == '\0' || *end != '\0' || errno != 0 || *out < min ||
-	    *out > max)
-		return -1;
-	return 0;
-}
-
 static long
 parse_flag_num(const char *flag, const char *text, long min, long max)
 {
 	long v;
 
-	if (parse_num(text, min, max, &v) == -1)
+	if (cli_number(&v, text, min, max) == -1)
 		usage_error("bad %s value '%s' (expected %ld to %ld)", flag,
 		    text, min, max);
 	return v;
@@ -189,7 +177,7 @@ set_host(struct opts *o, const char *arg, const char *host, size_t hlen,
 		usage_error("bad HOST '%s': too long", arg);
 	memcpy(o->host, host, hlen);
 	o->host[hlen] = '\0';
-	if (port != NULL && parse_num(port, 1, 65535, &p) == -1)
+	if (port != NULL && cli_number(&p, port, 1, 65535) == -1)
 		usage_error("bad port in HOST '%s' (expected 1 to 65535)", arg);
 	snprintf(o->port, sizeof(o->port), "%ld", p);
 }

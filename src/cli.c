@@ -1,0 +1,34 @@
+/* cli: what the three programs' command lines share. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int
+cli_number(long *out, const char *text, long min, long max)
+{
+	char *end;
+	long v;
+
+	/* strtol alone would take " 5", "+5" and "-0". */
+	if (*text < '0' || *text > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*end != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (errno != 0 || v < min || v > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
