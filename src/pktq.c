@@ -430,17 +430,24 @@ try_pad(struct session *s, const cJSON *ans, int *pads)
 	return TRY_RESEND;
 }
 
+/* --compact prints the answer's own bytes: re-printing through cJSON would
+ * turn a verbatim 9007199254740993 into 9.00719925474099e+15. */
 static int
-print_answer(const cJSON *ans, int compact)
+print_answer(const cJSON *ans, const char *raw, size_t len, int compact)
 {
-	char *text;
+	char *text = NULL;
 
-	text = compact ? cJSON_PrintUnformatted(ans) : cJSON_Print(ans);
-	if (text == NULL) {
-		msg("out of memory");
-		return PKTQ_NOANSWER;
+	if (compact) {
+		while (len > 0 && strchr(" \t\r\n", raw[len - 1]) != NULL)
+			len--;
+		printf("%.*s\n", (int)len, raw);
+	} else {
+		if ((text = cJSON_Print(ans)) == NULL) {
+			msg("out of memory");
+			return PKTQ_NOANSWER;
+		}
+		printf("%s\n", text);
 	}
-	printf("%s\n", text);
 	fflush(stdout);
 	cJSON_free(text);
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ans, "ok")) ?
@@ -466,7 +473,7 @@ handle_answer(struct session *s, const struct pktq_net_addr *t,
 		return PKTQ_NOANSWER;
 	}
 	if ((rc = try_pad(s, ans, pads)) == 0)
-		rc = print_answer(ans, s->o->compact);
+		rc = print_answer(ans, s->buf, len, s->o->compact);
 	cJSON_Delete(ans);
 	return rc;
 }

@@ -35,6 +35,63 @@ pktq_req_parse_whole(const char *text, size_t len)
 	return v;
 }
 
+/* RFC 8259 section 6.  cJSON also reads "01" and "1." as numbers. */
+static int
+is_json_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (*++p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		if (*++p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* A VALUE is JSON when the whole of it is; a number then goes out as the
+ * user wrote it (cJSON would print 9007199254740993 as 9.00719925474099e+15
+ * and 1e999 as null), anything else that is not JSON as a string. */
+static cJSON *
+value_from_text(const char *text)
+{
+	cJSON *v = pktq_req_parse_whole(text, strlen(text));
+	size_t start = 0, end = strlen(text);
+	char *num;
+
+	if (v == NULL)
+		return cJSON_CreateString(text);
+	if (!cJSON_IsNumber(v))
+		return v;
+	cJSON_Delete(v);
+	while (start < end && is_json_space(text[start]))
+		start++;
+	while (end > start && is_json_space(text[end - 1]))
+		end--;
+	if ((num = strndup(text + start, end - start)) == NULL)
+		return NULL;
+	v = is_json_number(num) ? cJSON_CreateRaw(num) :
+	    cJSON_CreateString(text);
+	free(num);
+	return v;
+}
+
 cJSON *
 pktq_req_parse_object(const char *text, size_t len)
 {
@@ -93,8 +150,7 @@ add_kv(struct pktq_req *r, const char *arg)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((value = pktq_req_parse_whole(eq + 1, strlen(eq + 1))) == NULL)
-		value = cJSON_CreateString(eq + 1);
+	value = value_from_text(eq + 1);
 	if ((key = malloc((size_t)(eq - arg) + 1)) == NULL) {
 		cJSON_Delete(value);
 		errno = ENOMEM;

@@ -50,6 +50,24 @@ START_TEST(value_that_is_not_json_becomes_string)
 }
 END_TEST
 
+START_TEST(number_not_valid_in_json_stays_string)
+{
+	char *kv[] = { "zip=007", "b=1.", "c=.5" };
+
+	assert_args_give("echo", kv, 3,
+	    "{\"op\":\"echo\",\"zip\":\"007\",\"b\":\"1.\",\"c\":\".5\"}");
+}
+END_TEST
+
+START_TEST(number_is_sent_as_written)
+{
+	char *kv[] = { "id=9007199254740993", "f=1e999", "g=-0.5E+3" };
+
+	assert_args_give("echo", kv, 3, "{\"op\":\"echo\","
+	    "\"id\":9007199254740993,\"f\":1e999,\"g\":-0.5E+3}");
+}
+END_TEST
+
 START_TEST(value_with_json_prefix_only_becomes_string)
 {
 	char *kv[] = { "a=[1] [2]", "o={}x" };
@@ -310,6 +328,8 @@ pktq_req_suite(void)
 	tcase_add_test(args, value_that_is_json_becomes_json);
 	tcase_add_test(args, value_that_is_not_json_becomes_string);
 	tcase_add_test(args, value_with_json_prefix_only_becomes_string);
+	tcase_add_test(args, number_not_valid_in_json_stays_string);
+	tcase_add_test(args, number_is_sent_as_written);
 	tcase_add_test(args, value_with_surrounding_whitespace_is_still_json);
 	tcase_add_test(args, string_value_needing_escapes_is_escaped);
 	tcase_add_test(args, value_keeps_everything_after_first_equals);
