@@ -49,7 +49,7 @@ struct sock_msg {
 	enum sock_rx status;
 	char *rx;		/* the datagram (rx_cap bytes of room) */
 	size_t len;		/* its full length, more than rx_cap if cut */
-	char *tx;		/* the answer (tx_cap bytes of room) */
+	char *tx;		/* the answer (see sock_batch_tx) */
 	size_t txlen;		/* its length; 0: nothing to send */
 	int err;		/* errno of a send that failed, else 0 */
 };
@@ -66,6 +66,12 @@ struct sock_batch *sock_batch_new(unsigned int n, size_t rx_cap,
 void sock_batch_free(struct sock_batch *b);
 /* Message i of b. */
 struct sock_msg *sock_batch_msg(struct sock_batch *b, unsigned int i);
+/* Where the answer of the next message of the batch goes, with *cap
+ * (at least the batch's tx_cap) bytes of room; sock_batch_tx_commit then
+ * says how many were used.  Valid until the next sock_recv_batch. */
+#define SOCK_TX_ALIGN 64
+char *sock_batch_tx(struct sock_batch *b, size_t *cap);
+void sock_batch_tx_commit(struct sock_batch *b, size_t len);
 /* Non-zero when b really uses recvmmsg/sendmmsg. */
 int sock_batch_is_batched(const struct sock_batch *b);
 

@@ -280,12 +280,40 @@ copy_out(char *buf, size_t len, const char *src)
 
 /* RFC 5952 §4: lowercase, no leading zeros, "::" for the longest run of
  * two or more zero groups, the first one on a tie (§4.2.2, §4.2.3). */
-static void
-format_v6(char *buf, size_t len, const struct in6_addr *a)
+/* Formatting is on the datagram path (whoami): digits are written by
+ * hand, not through snprintf.  Each writer returns the end of its text. */
+static char *
+put_dec(char *p, unsigned int v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* A group in lowercase hex without leading zeros (RFC 5952 4.1, 4.3). */
+static char *
+put_hex(char *p, unsigned int v)
+{
+	static const char digits[] = "0123456789abcdef";
+	int shift = 12;
+
+	while (shift > 0 && (v >> shift) == 0)
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*p++ = digits[(v >> shift) & 0xf];
+	return p;
+}
+
+/* RFC 5952: the longest run of two or more zero groups (the first of equal
+ * runs) becomes "::".  At most 39 bytes. */
+static char *
+put_v6(char *p, const struct in6_addr *a)
 {
 	unsigned int g[8];
 	int i, run, best = -1, bestlen = 0;
-	size_t off = 0;
 
 	for (i = 0; i < 8; i++)
 		g[i] = (unsigned int)a->s6_addr[2 * i] << 8 | a->s6_addr[2 * i + 1];
@@ -297,36 +325,47 @@ format_v6(char *buf, size_t len, const struct in6_addr *a)
 			bestlen = run;
 		}
 	}
-	buf[0] = '\0';
-	for (i = 0; i < 8 && off < len; i++) {
+	for (i = 0; i < 8; i++) {
 		if (i == best) {
-			off += (size_t)snprintf(buf + off, len - off, "::");
+			*p++ = ':';
+			*p++ = ':';
 			i += bestlen - 1;
-		} else
-			off += (size_t)snprintf(buf + off, len - off, "%s%x",
-			    i > 0 && i != best + bestlen ? ":" : "", g[i]);
+			continue;
+		}
+		if (i > 0 && i != best + bestlen)
+			*p++ = ':';
+		p = put_hex(p, g[i]);
 	}
+	return p;
 }
 
+/* buf holds ADDR_STRLEN bytes. */
 static void
-format_addr(char *buf, size_t len, const struct in6_addr *a, uint32_t scope_id)
+format_addr(char *buf, const struct in6_addr *a, uint32_t scope_id)
 {
 	char ifname[IF_NAMESIZE];
 	const unsigned char *b = a->s6_addr;
-	size_t off;
+	char *p = buf;
+	int i;
 
 	if (addr_is_v4mapped(a)) {
-		snprintf(buf, len, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+		for (i = 12; i < 16; i++) {
+			if (i > 12)
+				*p++ = '.';
+			p = put_dec(p, b[i]);
+		}
+		*p = '\0';
 		return;
 	}
-	format_v6(buf, len, a);
+	p = put_v6(p, a);
+	*p = '\0';
 	if (!addr_is_linklocal(a) || scope_id == 0)
 		return;
-	off = strlen(buf);
 	if (if_indextoname(scope_id, ifname) != NULL)
-		snprintf(buf + off, len - off, "%%%s", ifname);
+		snprintf(p, ADDR_STRLEN - (size_t)(p - buf), "%%%s", ifname);
 	else
-		snprintf(buf + off, len - off, "%%%lu", (unsigned long)scope_id);
+		snprintf(p, ADDR_STRLEN - (size_t)(p - buf), "%%%lu",
+		    (unsigned long)scope_id);
 }
 
 char *
@@ -335,7 +374,7 @@ addr_ntop(char *buf, size_t len, const struct in6_addr *a, uint32_t scope_id)
 	char text[ADDR_STRLEN];
 	int saved = errno;
 
-	format_addr(text, sizeof(text), a, scope_id);
+	format_addr(text, a, scope_id);
 	copy_out(buf, len, text);
 	/* Callers format addresses while reporting a failed call's errno. */
 	errno = saved;
@@ -349,7 +388,7 @@ addr_format(char *buf, size_t len, const struct sockaddr_in6 *sin)
 	unsigned int port = ntohs(sin->sin6_port);
 	int saved = errno;
 
-	format_addr(host, sizeof(host), &sin->sin6_addr, sin->sin6_scope_id);
+	format_addr(host, &sin->sin6_addr, sin->sin6_scope_id);
 	if (addr_is_v4mapped(&sin->sin6_addr))
 		snprintf(text, sizeof(text), "%s:%u", host, port);
 	else

@@ -20,6 +20,9 @@
 #define PROTO_ID_MAX	64	/* SPEC 2: bytes of id, serialized */
 #define PROTO_OP_QUOTE	32	/* bytes of an unknown op name quoted back */
 #define PROTO_MSG_MAX	128
+/* Value spans of the top-level object's first members, recorded by the
+ * strict scan so that no member needs a second scan. */
+#define PROTO_SPANS	16
 
 /* A value as the client wrote it; p is NULL when the member is absent. */
 struct span {
@@ -36,6 +39,8 @@ struct ctx {
 	char			*out;
 	size_t			 cap;
 	cJSON			*root;
+	struct span		 spans[PROTO_SPANS];
+	size_t			 nspans;
 	struct span		 id;	/* set only once validated */
 	struct span		 data;
 	char			 msg[PROTO_MSG_MAX];
@@ -51,6 +56,8 @@ struct op {
 struct scan {
 	const char	*p;
 	const char	*end;
+	struct span	*spans;		/* NULL: record nothing */
+	size_t		 nspans;
 };
 
 static const char *const result_names[PROTO_RESULT_MAX] = {
@@ -111,6 +118,27 @@ utf8_check(const unsigned char *s, size_t len)
 	return len;
 }
 
+/* 1 when text holds only ASCII bytes and no NUL: what nearly every request
+ * is, checked a word at a time so that the exact checks below run only on
+ * the rest.  The word test is the classic "has a zero byte" trick. */
+static int
+ascii_no_nul(const char *text, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, acc = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, text + i, 8);
+		acc |= w | ((w - ones) & ~w & highs);
+	}
+	for (; i < len; i++)
+		acc |= (unsigned char)text[i] == 0 ? highs :
+		    (unsigned char)text[i];
+	return (acc & highs) == 0;
+}
+
 /* Consume the next byte when it is one of set (a short literal: an inline
  * loop beats strlen + memchr per byte on the datagram path). */
 static int
@@ -149,6 +177,8 @@ scan_start(struct scan *s, const char *text, size_t len)
 {
 	s->p = text;
 	s->end = text + len;
+	s->spans = NULL;
+	s->nspans = 0;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		s->p += 3;
 }
@@ -191,6 +221,31 @@ scan_number(struct scan *s)
 	return 0;
 }
 
+/* The first byte at or after p that is a quote, a backslash or a control
+ * character, or end: eight bytes at a time while they are plain.  A byte
+ * b of word w is below 0x20 when (b - 0x20) borrows into its high bit
+ * with b's own high bit clear; equal to c when b ^ c is zero. */
+static const char *
+plain_run(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, q, b;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		if ((((w - ones * 0x20) | (q - ones) | (b - ones)) &
+		    ~w & highs) != 0)
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 /* RFC 8259 section 7: control characters only as escapes (cJSON takes
  * them raw). */
 static int
@@ -201,9 +256,7 @@ scan_string(struct scan *s)
 	if (scan_byte(s, "\"") == -1)
 		return -1;
 	for (;;) {
-		while (s->p < s->end && *s->p != '"' && *s->p != '\\' &&
-		    (unsigned char)*s->p >= 0x20)
-			s->p++;
+		s->p = plain_run(s->p, s->end);
 		if (scan_any(s, "\""))
 			break;
 		if (s->p == s->end || (unsigned char)*s->p < 0x20)
@@ -235,7 +288,7 @@ scan_member(struct scan *s, int depth, const char **val)
 static int
 scan_container(struct scan *s, int depth, const char *close)
 {
-	const char *val;
+	const char *val = NULL;
 	int r;
 
 	if (++depth > CJSON_NESTING_LIMIT)
@@ -249,6 +302,11 @@ scan_container(struct scan *s, int depth, const char *close)
 		    scan_value(s, depth);
 		if (r == -1)
 			return -1;
+		if (depth == 1 && *close == '}' && s->spans != NULL &&
+		    s->nspans < PROTO_SPANS) {
+			s->spans[s->nspans].p = val;
+			s->spans[s->nspans++].n = (size_t)(s->p - val);
+		}
 		scan_ws(s);
 	} while (scan_any(s, ","));
 	return scan_byte(s, close);
@@ -277,20 +335,24 @@ scan_value(struct scan *s, int depth)
 	return scan_number(s);
 }
 
-/* 0 when text is one RFC 8259 JSON text, else -1 and in bad the offset of
- * the first byte that is not. */
+/* 0 when c's request is one RFC 8259 JSON text, else -1 and in bad the
+ * offset of the first byte that is not.  Records the value spans of the
+ * top-level object's first members in c->spans. */
 static int
-json_check(const char *text, size_t len, size_t *bad)
+json_check(struct ctx *c, size_t *bad)
 {
 	struct scan s;
 
-	scan_start(&s, text, len);
+	scan_start(&s, c->req, c->len);
+	s.spans = c->spans;
 	if (scan_value(&s, 0) == 0) {
 		scan_ws(&s);
-		if (s.p == s.end)
+		if (s.p == s.end) {
+			c->nspans = s.nspans;
 			return 0;
+		}
 	}
-	*bad = (size_t)(s.p - text);
+	*bad = (size_t)(s.p - c->req);
 	return -1;
 }
 
@@ -342,13 +404,15 @@ request_parse(struct ctx *c)
 	if (c->len > c->env->max_datagram)
 		return fail(c, PROTO_TOO_LARGE, "datagram of %zu bytes exceeds "
 		    "max_datagram %zu", c->len, c->env->max_datagram);
-	if ((nul = memchr(c->req, '\0', c->len)) != NULL)
-		return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu",
-		    (size_t)(nul - c->req));
-	bad = utf8_check((const unsigned char *)c->req, c->len);
-	if (bad != c->len)
-		return fail(c, PROTO_BAD_JSON, "invalid UTF-8 at byte %zu",
-		    bad);
+	if (!ascii_no_nul(c->req, c->len)) {
+		if ((nul = memchr(c->req, '\0', c->len)) != NULL)
+			return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu",
+			    (size_t)(nul - c->req));
+		bad = utf8_check((const unsigned char *)c->req, c->len);
+		if (bad != c->len)
+			return fail(c, PROTO_BAD_JSON,
+			    "invalid UTF-8 at byte %zu", bad);
+	}
 	/* Not require_null_terminated: no NUL follows a bounded buffer. */
 	c->root = cJSON_ParseWithLengthOpts(c->req, c->len, &end, 0);
 	if (c->root == NULL)
@@ -363,24 +427,56 @@ request_parse(struct ctx *c)
 	if (rest.p != rest.end)
 		return fail(c, PROTO_BAD_JSON, "trailing data after the JSON "
 		    "object at byte %zu", (size_t)(end - c->req));
-	if (json_check(c->req, c->len, &bad) == -1)
+	if (json_check(c, &bad) == -1)
 		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", bad);
 	return PROTO_OK;
 }
 
-/* The member called name (the first of duplicates, case-sensitive) and the
- * bytes of its value. */
-static const cJSON *
-member(struct ctx *c, const char *name, struct span *v)
-{
-	const cJSON *item, *it;
-	int k = 0;
+/* The members the protocol reads, each the first of its name
+ * (case-sensitive), with the index of that member in the object. */
+struct members {
+	const cJSON	*id, *op, *pad, *data;
+	int		 id_k, data_k;
+};
 
-	if ((item = cJSON_GetObjectItemCaseSensitive(c->root, name)) == NULL)
-		return NULL;
-	for (it = c->root->child; it != item; it = it->next)
-		k++;
-	return member_span(c->req, c->len, k, v) == 0 ? item : NULL;
+/* One pass over the object's members, not one lookup per name. */
+static void
+members_find(const cJSON *root, struct members *mb)
+{
+	const cJSON *it;
+	const char *k;
+	int i = 0;
+
+	memset(mb, 0, sizeof(*mb));
+	for (it = root->child; it != NULL; it = it->next, i++) {
+		if ((k = it->string) == NULL)
+			continue;
+		if (strcmp(k, "id") == 0 && mb->id == NULL) {
+			mb->id = it;
+			mb->id_k = i;
+		} else if (strcmp(k, "op") == 0 && mb->op == NULL)
+			mb->op = it;
+		else if (strcmp(k, "pad") == 0 && mb->pad == NULL)
+			mb->pad = it;
+		else if (strcmp(k, "data") == 0 && mb->data == NULL) {
+			mb->data = it;
+			mb->data_k = i;
+		}
+	}
+}
+
+/* The bytes of the value of the k-th member: recorded by the strict scan
+ * for the first members.  cJSON keeps members in source order, so its k-th
+ * child is the k-th member in the text whatever escapes the key is written
+ * with. */
+static int
+value_span(const struct ctx *c, int k, struct span *v)
+{
+	if ((size_t)k < c->nspans) {
+		*v = c->spans[k];
+		return 0;
+	}
+	return member_span(c->req, c->len, k, v);
 }
 
 /* id is checked first, so that every later error answer carries it.
@@ -388,11 +484,12 @@ member(struct ctx *c, const char *name, struct span *v)
 static enum proto_result
 request_members(struct ctx *c, const char **op)
 {
-	const cJSON *item;
+	struct members mb;
 	struct span id;
 
-	if ((item = member(c, "id", &id)) != NULL) {
-		if (!cJSON_IsString(item) && !cJSON_IsNumber(item))
+	members_find(c->root, &mb);
+	if (mb.id != NULL && value_span(c, mb.id_k, &id) == 0) {
+		if (!cJSON_IsString(mb.id) && !cJSON_IsNumber(mb.id))
 			return fail(c, PROTO_BAD_REQUEST,
 			    "member \"id\" must be a string or a number");
 		if (id.n > PROTO_ID_MAX)
@@ -401,17 +498,17 @@ request_members(struct ctx *c, const char **op)
 			    PROTO_ID_MAX);
 		c->id = id;
 	}
-	if ((item = cJSON_GetObjectItemCaseSensitive(c->root, "op")) == NULL)
+	if (mb.op == NULL)
 		return fail(c, PROTO_BAD_REQUEST, "member \"op\" is missing");
-	if (!cJSON_IsString(item))
+	if (!cJSON_IsString(mb.op))
 		return fail(c, PROTO_BAD_REQUEST,
 		    "member \"op\" must be a string");
-	*op = item->valuestring;
-	item = cJSON_GetObjectItemCaseSensitive(c->root, "pad");
-	if (item != NULL && !cJSON_IsString(item))
+	*op = mb.op->valuestring;
+	if (mb.pad != NULL && !cJSON_IsString(mb.pad))
 		return fail(c, PROTO_BAD_REQUEST,
 		    "member \"pad\" must be a string");
-	member(c, "data", &c->data);
+	if (mb.data != NULL)
+		value_span(c, mb.data_k, &c->data);
 	return PROTO_OK;
 }
 
@@ -433,41 +530,89 @@ unknown_op(struct ctx *c, const char *name)
 	    cut ? "..." : "");
 }
 
-/* cJSON_AddRawToObject wants a C string.  out is unused until the answer
- * is printed, so it holds the copy; a value that does not fit in out could
+/* Answers are built from the protocol's own constant member names
+ * (cJSON_AddItemToObjectCS: the key is not copied) and, where the value is
+ * a constant too, string references: on the datagram path cJSON copies
+ * only what comes from the request or the host.  item may be NULL (a
+ * failed create); -1 then, and on any failure item is freed. */
+static int
+add_item(cJSON *obj, const char *name, cJSON *item)
+{
+	if (item == NULL)
+		return -1;
+	if (!cJSON_AddItemToObjectCS(obj, name, item)) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}
+
+/* A raw member whose text is the n bytes at p (cJSON_CreateRaw wants a C
+ * string and copies it; this copies once, into cJSON's allocator). */
+static int
+add_raw_bytes(cJSON *obj, const char *name, const char *p, size_t n)
+{
+	cJSON *item;
+	char *text;
+
+	if (n == SIZE_MAX || (item = cJSON_CreateNull()) == NULL)
+		return -1;
+	if ((text = cJSON_malloc(n + 1)) == NULL) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	memcpy(text, p, n);
+	text[n] = '\0';
+	item->type = cJSON_Raw;
+	item->valuestring = text;
+	return add_item(obj, name, item);
+}
+
+/* A value as the client wrote it.  A value that does not fit in out could
  * not be answered anyway. */
 static int
 add_raw(struct ctx *c, cJSON *obj, const char *name, const struct span *v)
 {
 	if (v->n >= c->cap)
 		return -1;
-	memcpy(c->out, v->p, v->n);
-	c->out[v->n] = '\0';
-	return cJSON_AddRawToObject(obj, name, c->out) == NULL ? -1 : 0;
+	return add_raw_bytes(obj, name, v->p, v->n);
 }
 
 /* cJSON prints every number with "%1.15g" and reads it back with sscanf
  * to check the round trip: whoami spent more time there than in the
  * kernel's UDP path.  Whole numbers go in as raw decimal text instead. */
-static cJSON *
+static int
 add_uint(cJSON *obj, const char *name, unsigned long long v)
 {
 	char text[24], *p = text + sizeof(text);
 
-	*--p = '\0';
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	return cJSON_AddRawToObject(obj, name, p);
+	return add_raw_bytes(obj, name, p, (size_t)(text + sizeof(text) - p));
+}
+
+/* s is the host's (an address, an interface name): copied. */
+static int
+add_string(cJSON *obj, const char *name, const char *s)
+{
+	return add_item(obj, name, cJSON_CreateString(s));
+}
+
+/* s lives as long as the answer (a constant or the environment's). */
+static int
+add_const(cJSON *obj, const char *name, const char *s)
+{
+	return add_item(obj, name, cJSON_CreateStringReference(s));
 }
 
 static int
 add_string_or_null(cJSON *obj, const char *name, const char *s)
 {
 	if (s == NULL)
-		return cJSON_AddNullToObject(obj, name) == NULL ? -1 : 0;
-	return cJSON_AddStringToObject(obj, name, s) == NULL ? -1 : 0;
+		return add_item(obj, name, cJSON_CreateNull());
+	return add_string(obj, name, s);
 }
 
 static int
@@ -493,10 +638,11 @@ add_endpoint(cJSON *obj, const char *name, const struct in6_addr *a,
 	cJSON *o;
 
 	addr_ntop(text, sizeof(text), a, scope_id);
-	if ((o = cJSON_AddObjectToObject(obj, name)) == NULL ||
-	    cJSON_AddStringToObject(o, "addr", text) == NULL ||
-	    add_uint(o, "port", port) == NULL ||
-	    cJSON_AddStringToObject(o, "family", addr_family_name(a)) == NULL)
+	if ((o = cJSON_CreateObject()) == NULL || add_item(obj, name, o) == -1)
+		return NULL;
+	if (add_string(o, "addr", text) == -1 ||
+	    add_uint(o, "port", port) == -1 ||
+	    add_const(o, "family", addr_family_name(a)) == -1)
 		return NULL;
 	return o;
 }
@@ -526,8 +672,7 @@ fill_whoami(struct ctx *c, cJSON *a)
 		return -1;
 	srv = add_endpoint(a, "server", &m->dst,
 	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
-	if (srv == NULL ||
-	    add_uint(srv, "ifindex", m->ifindex) == NULL)
+	if (srv == NULL || add_uint(srv, "ifindex", m->ifindex) == -1)
 		return -1;
 	if (c->env->ifname != NULL)
 		ifname = c->env->ifname(m->ifindex, name);
@@ -541,8 +686,8 @@ fill_info(struct ctx *c, cJSON *a)
 	long long up = env->uptime_s != NULL ? env->uptime_s(env->arg) : 0;
 
 	if (add_string_or_null(a, "version", env->version) == -1 ||
-	    add_uint(a, "uptime_s", up > 0 ? (unsigned long long)up : 0) == NULL ||
-	    add_uint(a, "workers", env->workers) == NULL ||
+	    add_uint(a, "uptime_s", up > 0 ? (unsigned long long)up : 0) == -1 ||
+	    add_uint(a, "workers", env->workers) == -1 ||
 	    add_strings(a, "listen", env->listen, env->nlisten) == -1)
 		return -1;
 	return add_strings(a, "features", env->features, env->nfeatures);
@@ -607,15 +752,14 @@ answer_new(struct ctx *c, enum proto_result r, const struct op *op,
 	if ((a = cJSON_CreateObject()) == NULL)
 		return NULL;
 	err = (c->id.p != NULL && add_raw(c, a, "id", &c->id) == -1) ||
-	    cJSON_AddBoolToObject(a, "ok", r == PROTO_OK) == NULL;
+	    add_item(a, "ok", cJSON_CreateBool(r == PROTO_OK)) == -1;
 	if (!err && r == PROTO_OK)
-		err = cJSON_AddStringToObject(a, "op", op->name) == NULL ||
+		err = add_const(a, "op", op->name) == -1 ||
 		    (op->fill != NULL && op->fill(c, a) == -1);
 	else if (!err)
-		err = cJSON_AddStringToObject(a, "error",
-		    proto_result_name(r)) == NULL || (r == PROTO_TRUNCATED ?
-		    add_uint(a, "need", need) :
-		    cJSON_AddStringToObject(a, "message", c->msg)) == NULL;
+		err = add_const(a, "error", proto_result_name(r)) == -1 ||
+		    (r == PROTO_TRUNCATED ? add_uint(a, "need", need) :
+		    add_string(a, "message", c->msg)) == -1;
 	if (err) {
 		cJSON_Delete(a);
 		return NULL;

@@ -205,6 +205,7 @@ handle(struct listener *l, struct sock_msg *msg)
 {
 	struct worker *w = l->w;
 	enum proto_result res;
+	size_t cap;
 
 	if (msg->status != SOCK_RX_OK) {
 		stats_inc(&w->stats.counter[STATS_NO_PKTINFO]);
@@ -215,9 +216,10 @@ handle(struct listener *l, struct sock_msg *msg)
 		return;
 	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
 	stats_count_local(&w->stats, &msg->meta.dst);
+	msg->tx = sock_batch_tx(l->batch, &cap);
 	msg->txlen = proto_answer(&w->srv->env, &msg->meta,
-	    sock_port(l->sock), msg->rx, msg->len, msg->tx, SERVER_TX_CAP,
-	    &res);
+	    sock_port(l->sock), msg->rx, msg->len, msg->tx, cap, &res);
+	sock_batch_tx_commit(l->batch, msg->txlen);
 	arena_reset(&w->arena);
 	stats_inc(&w->stats.result[res]);
 }

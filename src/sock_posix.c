@@ -271,6 +271,9 @@ struct sock_batch {
 	unsigned int n;
 	int batched;			/* recvmmsg/sendmmsg, else one by one */
 	size_t rx_cap;
+	size_t tx_cap;			/* room promised to every answer */
+	size_t tx_used;			/* bytes of txmem this batch has used */
+	char *txmem;			/* n * tx_cap bytes: the answers, packed */
 	struct sock_msg *msg;
 	struct mmsghdr *rhdr;		/* receive headers, one per message */
 	struct mmsghdr *thdr;		/* send headers, packed */
@@ -283,8 +286,7 @@ struct sock_batch {
 };
 
 static int
-batch_alloc(struct sock_batch *b, unsigned int n, size_t rx_cap,
-    size_t tx_cap)
+batch_alloc(struct sock_batch *b, unsigned int n, size_t rx_cap)
 {
 	unsigned int i;
 
@@ -298,14 +300,14 @@ batch_alloc(struct sock_batch *b, unsigned int n, size_t rx_cap,
 	b->to = calloc(n, sizeof(*b->to));
 	b->rctl = calloc(n, sizeof(*b->rctl));
 	b->tctl = calloc(n, sizeof(*b->tctl));
-	b->mem = malloc(n * (rx_cap + tx_cap));
+	b->mem = malloc(n * rx_cap);
+	b->txmem = malloc(n * b->tx_cap);
 	if (!b->msg || !b->rhdr || !b->thdr || !b->tmsg || !b->riov ||
-	    !b->tiov || !b->from || !b->to || !b->rctl || !b->tctl || !b->mem)
+	    !b->tiov || !b->from || !b->to || !b->rctl || !b->tctl ||
+	    !b->mem || !b->txmem)
 		return -1;
-	for (i = 0; i < n; i++) {
-		b->msg[i].rx = b->mem + i * (rx_cap + tx_cap);
-		b->msg[i].tx = b->msg[i].rx + rx_cap;
-	}
+	for (i = 0; i < n; i++)
+		b->msg[i].rx = b->mem + i * rx_cap;
 	return 0;
 }
 
@@ -318,8 +320,11 @@ sock_batch_new(unsigned int n, size_t rx_cap, size_t tx_cap, int batch_io)
 		return NULL;
 	b->n = n;
 	b->rx_cap = rx_cap;
+	/* Whole cache lines, so that packing (sock_batch_tx) keeps the
+	 * promise of tx_cap bytes to every answer of a batch. */
+	b->tx_cap = (tx_cap + SOCK_TX_ALIGN - 1) & ~(size_t)(SOCK_TX_ALIGN - 1);
 	b->batched = batch_io && n > 1 && have_mmsg;
-	if (batch_alloc(b, n, rx_cap, tx_cap) == -1) {
+	if (batch_alloc(b, n, rx_cap) == -1) {
 		sock_batch_free(b);
 		errno = ENOMEM;
 		return NULL;
@@ -343,6 +348,7 @@ sock_batch_free(struct sock_batch *b)
 	free(b->rctl);
 	free(b->tctl);
 	free(b->mem);
+	free(b->txmem);
 	free(b);
 }
 
@@ -350,6 +356,25 @@ struct sock_msg *
 sock_batch_msg(struct sock_batch *b, unsigned int i)
 {
 	return &b->msg[i];
+}
+
+/* Answers are packed one after the other, each starting on a cache line:
+ * a batch of 64 small answers then fills a few kilobytes instead of
+ * touching 64 pages (a 64 KiB slot per message cost the kernel's copy
+ * about a quarter of its time per answer).  With every answer rounded up
+ * to SOCK_TX_ALIGN, the j answers before this one used at most
+ * j * tx_cap bytes, so tx_cap bytes are always left. */
+char *
+sock_batch_tx(struct sock_batch *b, size_t *cap)
+{
+	*cap = b->tx_cap;
+	return b->txmem + b->tx_used;
+}
+
+void
+sock_batch_tx_commit(struct sock_batch *b, size_t len)
+{
+	b->tx_used += (len + SOCK_TX_ALIGN - 1) & ~(size_t)(SOCK_TX_ALIGN - 1);
 }
 
 int
@@ -383,6 +408,7 @@ recv_finish(struct sock_batch *b, unsigned int i, size_t n)
 	struct sock_msg *msg = &b->msg[i];
 
 	msg->len = n;
+	msg->tx = NULL;
 	/* With MSG_TRUNC Linux reports the real length; elsewhere make sure a
 	 * cut datagram still reads as too large. */
 	if ((h->msg_flags & MSG_TRUNC) && n <= b->rx_cap)
@@ -462,6 +488,7 @@ send_many(struct sock *s, struct sock_batch *b, unsigned int k,
 int
 sock_recv_batch(struct sock *s, struct sock_batch *b)
 {
+	b->tx_used = 0;
 	return b->batched ? recv_many(s, b) : recv_one(s, b);
 }
 
