@@ -44,6 +44,45 @@ burst() {
 	done
 }
 
+# echo_burst MODE: a burst of echo requests whose answers are large and
+# small in turn, read by the daemon in one go.  The answers of a batch
+# share one buffer, one after the other: each answer must still carry
+# exactly the data its request sent.
+ECHO_SIZES="3000 1 2500 7 1800 0 3900 12"
+echo_burst() {
+	mode=$1
+	kill -STOP "$DAEMON_PID"
+	n=0
+	for size in $ECHO_SIZES; do
+		n=$((n + 1))
+		dst=127.0.0.1
+		[ $((n % 2)) -eq 0 ] && dst=::1
+		data=$(head -c "$size" /dev/zero | tr '\0' "$(printf '%s' "abcdefgh" | cut -c$(( (n - 1) % 8 + 1 )))")
+		printf '%s' "$data" >"$T_DIR/$mode.echo.$n.data"
+		t_udpq -S -t 3000 "$dst" "$PORT" \
+		    "{\"id\":$n,\"op\":\"echo\",\"data\":\"$data\"}" \
+		    >"$T_DIR/$mode.echo.$n" 2>"$T_DIR/$mode.echo.$n.sent" &
+	done
+	i=0
+	while [ "$(cat "$T_DIR/$mode".echo.*.sent | grep -c sent)" -lt "$n" ] &&
+	    [ $i -lt 500 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	kill -CONT "$DAEMON_PID"
+	wait_clients
+	n=0
+	for size in $ECHO_SIZES; do
+		n=$((n + 1))
+		line=$(cat "$T_DIR/$mode.echo.$n")
+		t_eq "$mode: echo $n ($size bytes of data) answered with id $n" \
+		    "$n" "$(t_answer "$line" | jq -r .id)"
+		t_eq "$mode: echo $n carries its own $size bytes of data" \
+		    "$(cat "$T_DIR/$mode.echo.$n.data")" \
+		    "$(t_answer "$line" | jq -r .data)"
+	done
+}
+
 # Wait for this shell's background udpq clients (not the daemon).
 wait_clients() {
 	for pid in $(jobs -p); do
@@ -53,12 +92,14 @@ wait_clients() {
 
 t_daemon_start batched -w 1
 burst batched
+echo_burst batched
 t_daemon_stop "$DAEMON_PID"
 t_check "batched: the daemon says it uses batched I/O" \
     grep -q "batched I/O" "$T_DIR/batched.log"
 
 t_daemon_start single -w 1 --batch 1
 burst single
+echo_burst single
 t_daemon_stop "$DAEMON_PID"
 t_check "--batch 1: the daemon says it reads one datagram at a time" \
     grep -q "single-datagram I/O" "$T_DIR/single.log"
