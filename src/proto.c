@@ -44,6 +44,10 @@ struct ctx {
 	struct span		 id;	/* set only once validated */
 	struct span		 data;
 	char			 msg[PROTO_MSG_MAX];
+	/* whoami's texts, referenced by the answer until it is printed */
+	char			 client[ADDR_STRLEN];
+	char			 server[ADDR_STRLEN];
+	char			 ifname[IF_NAMESIZE];
 };
 
 struct op {
@@ -600,7 +604,8 @@ add_string(cJSON *obj, const char *name, const char *s)
 	return add_item(obj, name, cJSON_CreateString(s));
 }
 
-/* s lives as long as the answer (a constant or the environment's). */
+/* s lives as long as the answer (a constant, the environment's, or a
+ * buffer of the context). */
 static int
 add_const(cJSON *obj, const char *name, const char *s)
 {
@@ -629,18 +634,18 @@ add_strings(cJSON *obj, const char *name, const char *const *list, size_t n)
 	return 0;
 }
 
-/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family. */
+/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family.
+ * text (ADDR_STRLEN bytes) must outlive the answer. */
 static cJSON *
-add_endpoint(cJSON *obj, const char *name, const struct in6_addr *a,
-    uint32_t scope_id, unsigned int port)
+add_endpoint(cJSON *obj, const char *name, char *text,
+    const struct in6_addr *a, uint32_t scope_id, unsigned int port)
 {
-	char text[ADDR_STRLEN];
 	cJSON *o;
 
-	addr_ntop(text, sizeof(text), a, scope_id);
+	addr_ntop(text, ADDR_STRLEN, a, scope_id);
 	if ((o = cJSON_CreateObject()) == NULL || add_item(obj, name, o) == -1)
 		return NULL;
-	if (add_string(o, "addr", text) == -1 ||
+	if (add_const(o, "addr", text) == -1 ||
 	    add_uint(o, "port", port) == -1 ||
 	    add_const(o, "family", addr_family_name(a)) == -1)
 		return NULL;
@@ -663,20 +668,21 @@ static int
 fill_whoami(struct ctx *c, cJSON *a)
 {
 	const struct dgram_meta *m = c->m;
-	char name[IF_NAMESIZE];
 	const char *ifname = NULL;
 	cJSON *srv;
 
-	if (add_endpoint(a, "client", &m->peer.sin6_addr,
+	if (add_endpoint(a, "client", c->client, &m->peer.sin6_addr,
 	    m->peer.sin6_scope_id, ntohs(m->peer.sin6_port)) == NULL)
 		return -1;
-	srv = add_endpoint(a, "server", &m->dst,
+	srv = add_endpoint(a, "server", c->server, &m->dst,
 	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
 	if (srv == NULL || add_uint(srv, "ifindex", m->ifindex) == -1)
 		return -1;
 	if (c->env->ifname != NULL)
-		ifname = c->env->ifname(m->ifindex, name);
-	return add_string_or_null(srv, "ifname", ifname);
+		ifname = c->env->ifname(m->ifindex, c->ifname);
+	if (ifname == NULL)
+		return add_item(srv, "ifname", cJSON_CreateNull());
+	return add_const(srv, "ifname", ifname);
 }
 
 static int
@@ -816,11 +822,24 @@ proto_answer(const struct proto_env *env, const struct dgram_meta *m,
     uint16_t local_port, const char *req, size_t len, char *out, size_t cap,
     enum proto_result *res)
 {
-	struct ctx c = { .env = env, .m = m, .local_port = local_port,
-	    .req = req, .len = len, .out = out, .cap = cap };
+	struct ctx c;
 	const struct op *op = NULL;
 	size_t n;
 
+	/* Field by field: the context's text buffers (about 700 bytes) are
+	 * written before they are read, so they are not cleared per datagram. */
+	c.env = env;
+	c.m = m;
+	c.local_port = local_port;
+	c.req = req;
+	c.len = len;
+	c.out = out;
+	c.cap = cap;
+	c.root = NULL;
+	c.nspans = 0;
+	c.id.p = c.data.p = NULL;
+	c.id.n = c.data.n = 0;
+	c.msg[0] = '\0';
 	*res = request_op(&c, &op);
 	n = answer_limit(&c, answer_new(&c, *res, op, 0), res);
 	cJSON_Delete(c.root);
