@@ -8,12 +8,21 @@
 #include "addr.h"
 #include "cmsg.h"
 
-/* Level, type and exact length together: a short cmsg_len is never read. */
+/* Level, type and exact length together, and the whole message inside
+ * the buffer: a short cmsg_len is never read, nor one that claims more
+ * bytes than msg_controllen holds (CMSG_FIRSTHDR and CMSG_NXTHDR check
+ * only that the header fits; found by tests/fuzz_cmsg.c). */
 static int
-cmsg_is(const struct cmsghdr *c, int level, int type, size_t len)
+cmsg_is(const struct msghdr *msg, const struct cmsghdr *c, int level,
+    int type, size_t len)
 {
+	size_t off = (size_t)((const unsigned char *)c -
+	    (const unsigned char *)msg->msg_control);
+
 	return c->cmsg_level == level && c->cmsg_type == type &&
-	    c->cmsg_len == CMSG_LEN(len);
+	    c->cmsg_len == CMSG_LEN(len) &&
+	    off <= msg->msg_controllen &&
+	    CMSG_LEN(len) <= msg->msg_controllen - off;
 }
 
 static void
@@ -49,11 +58,11 @@ cmsg_parse(struct dgram_meta *m, const struct msghdr *msg)
 	v4peer = addr_is_v4mapped(&m->peer.sin6_addr);
 	for (c = CMSG_FIRSTHDR(msg); c != NULL;
 	    c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
-		if (v4peer && !have4 && cmsg_is(c, IPPROTO_IP, IP_PKTINFO,
+		if (v4peer && !have4 && cmsg_is(msg, c, IPPROTO_IP, IP_PKTINFO,
 		    sizeof(struct in_pktinfo))) {
 			take_in_pktinfo(m, c);
 			have4 = 1;
-		} else if (!have4 && !have6 && cmsg_is(c, IPPROTO_IPV6,
+		} else if (!have4 && !have6 && cmsg_is(msg, c, IPPROTO_IPV6,
 		    IPV6_PKTINFO, sizeof(struct in6_pktinfo))) {
 			take_in6_pktinfo(m, c);
 			have6 = 1;

@@ -180,6 +180,23 @@ START_TEST(short_cmsg_len_is_not_read)
 }
 END_TEST
 
+/* The cmsg_len is right, but msg_controllen ends inside the data: the
+ * pktinfo is not read past the buffer (found by tests/fuzz_cmsg.c). */
+START_TEST(cmsg_past_controllen_is_not_read)
+{
+	struct fake f;
+
+	fake_init(&f, "2001:db8::10");
+	add_in6_pktinfo(&f, "2001:db8::1", 3);
+	f.msg.msg_control = f.u.buf;
+	f.msg.msg_controllen = CMSG_LEN(sizeof(struct in6_pktinfo)) - 2;
+	ck_assert_int_eq(cmsg_parse(&f.m, &f.msg), CMSG_NO_PKTINFO);
+	f.msg.msg_controllen = CMSG_LEN(sizeof(struct in6_pktinfo));
+	ck_assert_int_eq(cmsg_parse(&f.m, &f.msg), CMSG_OK);
+	assert_addr(&f.m.dst, "2001:db8::1");
+}
+END_TEST
+
 START_TEST(unknown_cmsg_is_skipped)
 {
 	struct fake f;
@@ -283,6 +300,7 @@ cmsg_suite(void)
 	tcase_add_test(parse, ipv6_peer_with_v4mapped_destination_is_rejected);
 	tcase_add_test(parse, missing_pktinfo_is_reported);
 	tcase_add_test(parse, short_cmsg_len_is_not_read);
+	tcase_add_test(parse, cmsg_past_controllen_is_not_read);
 	tcase_add_test(parse, unknown_cmsg_is_skipped);
 	tcase_add_test(parse, ctrunc_is_reported_even_with_pktinfo);
 	tcase_add_test(build, build_v4_sets_spec_dst_and_zero_ifindex);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # sanitize.sh: the whole test suite again under clang's AddressSanitizer and
-# UndefinedBehaviorSanitizer, then the unit tests and two integration tests
-# under valgrind (errors or definite leaks fail).  Run from the source top
+# UndefinedBehaviorSanitizer, the fuzz harnesses under libFuzzer for
+# FUZZ_SECONDS (default 15) each, then the unit tests, the fuzz seed replays
+# and two integration tests under valgrind (errors or definite leaks fail).  Run from the source top
 # after _build/ exists (quickstart.sh test does both).
 set -eu
 top=$(pwd)
@@ -14,6 +15,11 @@ mkdir _build-san
     make -j"$(nproc)" check ALLOC_TESTS=) ||
     { cat _build-san/tests/*.log; exit 1; }
 
+# libFuzzer on the protocol, control-message and address parsers, starting
+# from the seed corpus (tests/fuzz.sh; a failing input fails the run).
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} top_builddir="$top/_build-san" \
+    top_srcdir="$top" sh tests/fuzz.sh
+
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 fails=0
 count=0
@@ -24,6 +30,15 @@ for t in _build/tests/check_*; do
 		echo "valgrind: ok   $t"
 	else
 		echo "valgrind: FAIL $t"
+		fails=$((fails + 1))
+	fi
+done
+for name in proto cmsg addr; do
+	count=$((count + 1))
+	if $VG "_build/tests/fuzz_$name" "tests/fuzz/$name" >/dev/null; then
+		echo "valgrind: ok   fuzz_$name (seed corpus)"
+	else
+		echo "valgrind: FAIL fuzz_$name (seed corpus)"
 		fails=$((fails + 1))
 	fi
 done

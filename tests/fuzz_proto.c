@@ -1,0 +1,122 @@
+/* fuzz_proto: any datagram gets a defined outcome from proto_answer.
+ * Properties: the result is a known counter; nothing is sent exactly when
+ * the result is "dropped"; an answer fits the buffer, is at most the
+ * amplification factor times the request, and is one JSON object whose
+ * "ok" agrees with the result and whose "error" names it. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "addr.h"
+#include "fuzz.h"
+#include "proto.h"
+
+#define FACTOR 3
+
+static long long
+uptime(void *arg)
+{
+	(void)arg;
+	return 42;
+}
+
+static const char *
+ifname(unsigned int ifindex, char *buf)
+{
+	if (ifindex != 1)
+		return NULL;
+	strcpy(buf, "lo");
+	return buf;
+}
+
+static void
+stats(void *arg, struct cJSON *obj)
+{
+	(void)arg;
+	cJSON_AddNumberToObject(obj, "rx", 1);
+}
+
+static void
+check_answer(const struct proto_env *env, const struct dgram_meta *m,
+    const uint8_t *req, size_t len, size_t cap)
+{
+	static char out[65536];
+	enum proto_result res = PROTO_RESULT_MAX;
+	const cJSON *ok, *err;
+	cJSON *a;
+	size_t n;
+
+	n = proto_answer(env, m, 4242, (const char *)req, len, out, cap, &res);
+	FUZZ_CHECK((unsigned int)res < PROTO_RESULT_MAX);
+	FUZZ_CHECK((n == 0) == (res == PROTO_DROPPED));
+	if (n == 0)
+		return;
+	FUZZ_CHECK(n < cap);
+	FUZZ_CHECK(n <= FACTOR * len);
+	FUZZ_CHECK(memchr(out, '\0', n) == NULL);
+	a = cJSON_ParseWithLength(out, n);
+	FUZZ_CHECK(a != NULL && cJSON_IsObject(a));
+	ok = cJSON_GetObjectItemCaseSensitive(a, "ok");
+	FUZZ_CHECK(cJSON_IsBool(ok));
+	FUZZ_CHECK(cJSON_IsTrue(ok) == (res == PROTO_OK));
+	if (res != PROTO_OK) {
+		err = cJSON_GetObjectItemCaseSensitive(a, "error");
+		FUZZ_CHECK(cJSON_IsString(err));
+		FUZZ_CHECK(strcmp(err->valuestring,
+		    proto_result_name(res)) == 0);
+	}
+	cJSON_Delete(a);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const listen[] = { "[::]:4242" };
+	static const char *const features[] = { "dualstack", "pktinfo4" };
+	struct addr_cidr admin;
+	struct proto_env env;
+	struct dgram_meta m4, m6;
+
+	memset(&env, 0, sizeof(env));
+	addr_cidr_parse(&admin, "127.0.0.0/8");
+	env.version = "fuzz";
+	env.workers = 1;
+	env.listen = listen;
+	env.nlisten = 1;
+	env.features = features;
+	env.nfeatures = 2;
+	env.admin_allow = &admin;
+	env.nadmin_allow = 1;
+	env.amplification_factor = FACTOR;
+	env.max_datagram = 1024;
+	env.uptime_s = uptime;
+	env.ifname = ifname;
+	env.stats = stats;
+
+	/* An IPv4 client allowed stats, and a link-local IPv6 one that is
+	 * not; a roomy answer buffer and a tight one. */
+	memset(&m4, 0, sizeof(m4));
+	m4.peer.sin6_family = AF_INET6;
+	m4.peer.sin6_port = htons(5555);
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &m4.peer.sin6_addr);
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", &m4.dst);
+	m4.spec_dst = m4.dst;
+	m4.ifindex = 1;
+	memset(&m6, 0, sizeof(m6));
+	m6.peer.sin6_family = AF_INET6;
+	m6.peer.sin6_port = htons(6666);
+	m6.peer.sin6_scope_id = 1;
+	inet_pton(AF_INET6, "fe80::1", &m6.peer.sin6_addr);
+	inet_pton(AF_INET6, "fe80::2", &m6.dst);
+	m6.spec_dst = m6.dst;
+	m6.ifindex = 1;
+
+	check_answer(&env, &m4, data, size, 65536);
+	check_answer(&env, &m6, data, size, 160);
+	return 0;
+}
