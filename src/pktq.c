@@ -117,12 +117,12 @@ static const char help_text[] =
     "OP defaults to ping; the default port is 4242.  Exit status: 0 ok,\n"
     "1 no answer, 2 usage, 3 source mismatch, 4 error answer.\n";
 
-static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...) __attribute__((format(PRINTF_ARCHETYPE, 1, 2)));
 static void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(PRINTF_ARCHETYPE, 1, 2), noreturn));
 
 static void vmsg(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
+    __attribute__((format(PRINTF_ARCHETYPE, 1, 0)));
 
 static void
 vmsg(const char *fmt, va_list ap)
