@@ -208,6 +208,19 @@ set_options(struct sock *s)
 	return get_recvmsg(s);
 }
 
+/* On the AF_INET fallback socket, [::] is 0.0.0.0 (Windows, unlike Linux,
+ * rejects an AF_UNSPEC bind address). */
+static void
+ipv4_bind_addr(struct sockaddr_in *out, const struct sockaddr_in6 *bind_to)
+{
+	if (addr_to_sockaddr_in(out, bind_to) == 0)
+		return;
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	out->sin_port = bind_to->sin6_port;
+	out->sin_addr.s_addr = htonl(INADDR_ANY);
+}
+
 static int
 bind_fd(struct sock *s, const struct sockaddr_in6 *bind_to)
 {
@@ -220,7 +233,7 @@ bind_fd(struct sock *s, const struct sockaddr_in6 *bind_to)
 		memcpy(&ss, bind_to, sizeof(*bind_to));
 		sslen = sizeof(*bind_to);
 	} else {
-		addr_to_sockaddr_in((struct sockaddr_in *)&ss, bind_to);
+		ipv4_bind_addr((struct sockaddr_in *)&ss, bind_to);
 		sslen = sizeof(struct sockaddr_in);
 	}
 	if (s->api->bind(s->fd, (struct sockaddr *)&ss, sslen) ==
