@@ -12,6 +12,7 @@
 
 #include <winsock2.h>
 #include <windows.h>
+#include <tlhelp32.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -153,8 +154,50 @@ service_main(DWORD argc, LPSTR *argv)
 	report_service(SERVICE_STOPPED, (DWORD)g.status);
 }
 
-/* A process the service control manager did not start cannot connect to
- * it, and runs as a console program. */
+/* The name of process pid's executable into name; 0 / -1. */
+static int
+process_name(HANDLE snap, DWORD pid, DWORD *parent, char *name, size_t len)
+{
+	PROCESSENTRY32 pe;
+
+	pe.dwSize = sizeof(pe);
+	for (BOOL ok = Process32First(snap, &pe); ok;
+	    ok = Process32Next(snap, &pe)) {
+		if (pe.th32ProcessID != pid)
+			continue;
+		*parent = pe.th32ParentProcessID;
+		snprintf(name, len, "%s", pe.szExeFile);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The service control manager (services.exe) starts every service process.
+ * Only then is StartServiceCtrlDispatcher called: under Wine a console
+ * program calling it can connect to the control pipe of a driver service
+ * being started at that moment, and would then return at once.
+ */
+static int
+started_by_scm(void)
+{
+	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+	DWORD parent = 0, grandparent;
+	char name[MAX_PATH];
+	int rc;
+
+	if (snap == INVALID_HANDLE_VALUE)
+		return 0;
+	rc = process_name(snap, GetCurrentProcessId(), &parent, name,
+	    sizeof(name)) == 0 && parent != 0 &&
+	    process_name(snap, parent, &grandparent, name, sizeof(name)) == 0 &&
+	    _stricmp(name, "services.exe") == 0;
+	CloseHandle(snap);
+	return rc;
+}
+
+/* A process the service control manager did not start runs as a console
+ * program. */
 int
 plat_main(int argc, char **argv, int (*run)(int, char **))
 {
@@ -166,12 +209,12 @@ plat_main(int argc, char **argv, int (*run)(int, char **))
 	g.run = run;
 	g.argc = argc;
 	g.argv = argv;
+	if (!started_by_scm())
+		return run(argc, argv);
 	if (StartServiceCtrlDispatcherA(table))
 		return g.status;
-	if (GetLastError() != ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
-		fprintf(stderr, "pktinfod: StartServiceCtrlDispatcher: "
-		    "error %lu; running as a console program\n",
-		    (unsigned long)GetLastError());
+	fprintf(stderr, "pktinfod: StartServiceCtrlDispatcher: error %lu; "
+	    "running as a console program\n", (unsigned long)GetLastError());
 	return run(argc, argv);
 }
 

@@ -32,9 +32,12 @@ case ${1:-} in
 	# Started here, detached from make's output: a server inheriting it
 	# keeps make check | tail waiting for minutes (P3).
 	wineserver -p30 </dev/null >/dev/null 2>&1
-	# Not into a pipe either: the services wineboot starts would hold it.
-	wineboot -i >"$WINEPREFIX/wineboot.log" 2>&1 ||
-	    { cat "$WINEPREFIX/wineboot.log" >&2; exit 1; }
+	# Any first program sets the prefix up; "wineboot -i" as that program
+	# would do it twice and leave two services.exe, and StartService then
+	# fails with ERROR_SERVICE_DATABASE_LOCKED.  Not into a pipe: the
+	# services started would hold it.
+	wine cmd.exe /c exit >"$WINEPREFIX/init.log" 2>&1 ||
+	    { cat "$WINEPREFIX/init.log" >&2; exit 1; }
 	exit 0
 	;;
 --remove)
