@@ -1,7 +1,8 @@
 #!/bin/sh
-# quickstart.sh run|test — the README's two commands for a fresh Debian
-# machine: install what is missing, build, then run the daemon on its
-# embedded defaults (run) or the whole test suite (test; what CI runs).
+# quickstart.sh run|test|test-windows — the README's commands for a fresh
+# Debian machine: install what is missing, build, then run the daemon on
+# its embedded defaults (run) or the whole test suite (test; what CI runs):
+# Linux, then the Windows cross build under Wine (test-windows alone).
 set -eu
 cd "$(dirname "$0")"
 
@@ -36,6 +37,52 @@ build() {
 	    make -j"$(nproc)")
 }
 
+# Static mingw builds of libevent, cJSON and Check, kept between runs; the
+# script also installs the cross compiler and Wine (ci/WINDOWS.md).
+W64DEPS=${PKTINFOD_W64DEPS:-${XDG_CACHE_HOME:-$HOME/.cache}/pktinfod/w64deps}
+DEPS_LOG=""
+deps_pid=""
+
+cleanup() {
+	# A build that failed before the Windows part leaves the deps job.
+	[ -z "$deps_pid" ] || kill "$deps_pid" 2>/dev/null || true
+	WINEPREFIX="$PWD/_build-w64/tests/wineprefix" \
+	    sh tests/wine-run.sh --remove 2>/dev/null || true
+	[ -z "$DEPS_LOG" ] || rm -f "$DEPS_LOG"
+}
+
+# About two minutes on a fresh machine, so it runs in the background, at
+# low priority, while the Linux part builds and tests.
+start_windows_deps() {
+	DEPS_LOG=$(mktemp "${TMPDIR:-/tmp}/pktinfod-windows-deps.XXXXXX")
+	nice -n 19 sh ci/windows-deps.sh "$W64DEPS" >"$DEPS_LOG" 2>&1 &
+	deps_pid=$!
+}
+
+# The Windows part: cross-build pktinfod.exe, pktq.exe and the unit tests
+# with mingw-w64, and run them under Wine; the Wine tests query the
+# Windows daemon with _build's native pktq and udpq.
+test_windows() {
+	if ! wait "$deps_pid"; then
+		deps_pid=""
+		cat "$DEPS_LOG"
+		exit 1
+	fi
+	deps_pid=""
+	cat "$DEPS_LOG"
+	rm -rf _build-w64
+	mkdir _build-w64
+	(cd _build-w64 && ../configure -q --host=x86_64-w64-mingw32 \
+	    --enable-werror PKG_CONFIG=pkg-config \
+	    PKG_CONFIG_LIBDIR="$W64DEPS/lib/pkgconfig" \
+	    --with-native-build="$PWD/../_build" &&
+	    make -j"$(nproc)" && make -j"$(nproc)" check) ||
+	    { cat _build-w64/tests/*.log; exit 1; }
+}
+
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
 case "${1:-}" in
 run)
 	install_missing $PKGS_BUILD
@@ -44,6 +91,7 @@ run)
 	;;
 test)
 	install_missing $PKGS_BUILD $PKGS_TEST
+	start_windows_deps
 	autoreconf -fi
 	rm -rf _build
 	build --enable-werror
@@ -52,9 +100,18 @@ test)
 	(cd _build && make -j"$(nproc)" distcheck \
 	    DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
 	sh tests/sanitize.sh
+	test_windows
+	;;
+test-windows)
+	install_missing $PKGS_BUILD jq
+	start_windows_deps
+	[ -x configure ] || autoreconf -fi
+	build
+	(cd _build && make -j"$(nproc)" tests/udpq)
+	test_windows
 	;;
 *)
-	echo "usage: quickstart.sh run|test" >&2
+	echo "usage: quickstart.sh run|test|test-windows" >&2
 	exit 2
 	;;
 esac

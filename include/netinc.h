@@ -7,6 +7,9 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <iphlpapi.h>
+#ifndef HAVE_SA_FAMILY_T
+typedef ADDRESS_FAMILY sa_family_t;
+#endif
 #else
 #include <sys/types.h>
 #include <sys/socket.h>

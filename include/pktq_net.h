@@ -8,6 +8,12 @@
 
 #include "netinc.h"
 
+/* Set up the platform's sockets (WSAStartup) and a binary stdout, so the
+ * answer prints byte for byte.  0 / -1 with errno. */
+int pktq_net_init(void);
+/* Text for an error number of these functions (strerror, or a WSA* name). */
+const char *pktq_net_strerror(int err);
+
 /* One address a host name resolved to. */
 struct pktq_net_addr {
 	struct sockaddr_storage sa;	/* as the resolver gave it, to send */

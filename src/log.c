@@ -1,4 +1,4 @@
-/* log: leveled logging to stderr or syslog. */
+/* log: leveled logging to stderr or the platform's system log. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -7,16 +7,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 
 #include "log.h"
+#include "log_plat.h"
 
 /* Per-datagram messages allowed per second before suppression starts. */
 #define LOG_BURST 5
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
-static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
 /* Written before the workers start and on reload only. */
 static enum log_level threshold = LOG_LVL_INFO;
@@ -51,7 +50,7 @@ log_init(const char *ident, enum log_level level, int use_syslog)
 	threshold = level;
 	to_syslog = use_syslog;
 	if (use_syslog)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_plat_open(ident);
 }
 
 void
@@ -61,7 +60,7 @@ log_set_level(enum log_level level)
 }
 
 static void log_vmsg(enum log_level, const char *, va_list)
-    __attribute__((format(printf, 2, 0)));
+    __attribute__((format(PRINTF_ARCHETYPE, 2, 0)));
 
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
@@ -70,7 +69,7 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (to_syslog)
-		syslog(syslog_prio[level], "%s", line);
+		log_plat_write(level, line);
 	else
 		fprintf(stderr, "%s: %s: %s\n", log_ident, level_names[level],
 		    line);
@@ -126,7 +125,7 @@ log_errno_is_noise(int err)
 	case ECONNREFUSED:
 		return 1;
 	default:
-		return 0;
+		return log_plat_is_noise(err);
 	}
 }
 
@@ -145,11 +144,22 @@ log_errno_name(int err, char *buf, unsigned int len)
 		{ ENETDOWN, "ENETDOWN" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
 		{ EINTR, "EINTR" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" },
 	};
+	const char *name;
 	size_t i;
 
+	if ((name = log_plat_errname(err)) != NULL)
+		return name;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].err == err)
 			return names[i].name;
 	snprintf(buf, len, "E%d", err);
 	return buf;
+}
+
+const char *
+log_strerror(int err)
+{
+	const char *name = log_plat_errname(err);
+
+	return name != NULL ? name : strerror(err);
 }

@@ -5,9 +5,6 @@
 #endif
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +12,10 @@
 
 #include "log.h"
 #include "opts.h"
+#include "plat.h"
 #include "server.h"
 
-/* Write text to path through a temporary file and rename(2), so a reader
+/* Write text to path through a temporary file and a rename, so a reader
  * polling for path never sees it half written. */
 static int
 write_file_atomic(const char *path, const char *text)
@@ -35,7 +33,7 @@ write_file_atomic(const char *path, const char *text)
 		unlink(tmp);
 		return -1;
 	}
-	return rename(tmp, path);
+	return plat_rename(tmp, path);
 }
 
 static int
@@ -51,52 +49,31 @@ write_number_file(const char *what, const char *path, long value)
 	return 0;
 }
 
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	errno = 0;
-	if ((pw = getpwnam(user)) == NULL) {
-		log_error("-u %s: %s", user,
-		    errno ? strerror(errno) : "no such user");
-		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1) {
-		log_error("-u %s: cannot drop privileges: %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	log_info("running as %s (uid %ld)", user, (long)pw->pw_uid);
-	return 0;
-}
-
 /* Everything between bind and serving; the sockets are already open, so
  * -u can drop root and the ready file tells the port. */
 static int
 prepare(const struct opts *o, struct server *srv)
 {
-	if (o->user != NULL && drop_privileges(o->user) == -1)
+	if (o->user != NULL && plat_drop_privileges(o->user) == -1)
 		return -1;
-	if (o->daemonize && daemon(0, 0) == -1) {
-		log_error("daemon: %s", strerror(errno));
+	if (o->daemonize && plat_daemonize() == -1)
 		return -1;
-	}
 	if (o->pidfile != NULL &&
-	    write_number_file("pid file", o->pidfile, (long)getpid()) == -1)
+	    write_number_file("pid file", o->pidfile, plat_pid()) == -1)
 		return -1;
 	if (o->ready_file != NULL && write_number_file("ready file",
 	    o->ready_file, (long)server_port(srv)) == -1)
 		return -1;
+	plat_ready();
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	struct opts o;
 	struct server *srv;
+	const char *unsupported;
 	char err[256];
 	int status;
 
@@ -109,18 +86,32 @@ main(int argc, char **argv)
 	case OPTS_RUN:
 		break;
 	}
+	if ((unsupported = plat_unsupported(&o)) != NULL) {
+		fprintf(stderr, "pktinfod: %s\n", unsupported);
+		return 2;
+	}
 	log_init("pktinfod", o.log_level, o.use_syslog || o.daemonize);
 	if (o.naive_source)
 		log_warn("--naive-source: answers are sent WITHOUT source "
 		    "selection; they will leave from whatever address routing "
 		    "picks. This mode exists only as a negative control for "
 		    "tests.");
-	signal(SIGPIPE, SIG_IGN);
-	if ((srv = server_open(&o)) == NULL)
+	if (plat_init() == -1)
 		return 1;
+	if ((srv = server_open(&o)) == NULL) {
+		plat_cleanup();
+		return 1;
+	}
 	status = prepare(&o, srv) == 0 && server_loop(srv) == 0 ? 0 : 1;
 	server_free(srv);
 	if (o.pidfile != NULL)
 		unlink(o.pidfile);
+	plat_cleanup();
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	return plat_main(argc, argv, run);
 }

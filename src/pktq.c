@@ -117,12 +117,12 @@ static const char help_text[] =
     "OP defaults to ping; the default port is 4242.  Exit status: 0 ok,\n"
     "1 no answer, 2 usage, 3 source mismatch, 4 error answer.\n";
 
-static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...) __attribute__((format(PRINTF_ARCHETYPE, 1, 2)));
 static void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(PRINTF_ARCHETYPE, 1, 2), noreturn));
 
 static void vmsg(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
+    __attribute__((format(PRINTF_ARCHETYPE, 1, 0)));
 
 static void
 vmsg(const char *fmt, va_list ap)
@@ -346,12 +346,12 @@ open_socket(int family, const struct opts *o, enum try_result *why)
 	*why = TRY_NEXT;
 	if ((fd = pktq_net_socket(family)) == -1) {
 		msg("socket %s: %s", family == AF_INET ? "IPv4" : "IPv6",
-		    strerror(errno));
+		    pktq_net_strerror(errno));
 		return -1;
 	}
 	if (o->have_bind && pktq_net_bind(fd, family, &o->bind) == -1) {
 		msg("bind %s: %s", addr_format(text, sizeof(text), &o->bind),
-		    strerror(errno));
+		    pktq_net_strerror(errno));
 		pktq_net_close(fd);
 		*why = TRY_FATAL;
 		return -1;
@@ -366,7 +366,7 @@ send_request(int fd, const struct pktq_req *r, const struct pktq_net_addr *t)
 
 	if (pktq_net_send(fd, r->text, r->len, t) == -1) {
 		msg("sendto %s: %s", addr_format(text, sizeof(text), &t->dst),
-		    strerror(errno));
+		    pktq_net_strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -489,7 +489,7 @@ await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
 
 	while ((left = deadline - pktq_net_now_ms()) > 0) {
 		if ((ready = pktq_net_wait(fd, left)) == -1) {
-			msg("poll: %s", strerror(errno));
+			msg("poll: %s", pktq_net_strerror(errno));
 			return TRY_NEXT;
 		}
 		if (ready == 0)
@@ -497,7 +497,7 @@ await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
 		if ((n = pktq_net_recv(fd, s->buf, sizeof(s->buf), &from)) >= 0)
 			return handle_answer(s, t, &from, (size_t)n, pads);
 		if (!pktq_net_is_noise(errno)) {
-			msg("recvfrom: %s", strerror(errno));
+			msg("recvfrom: %s", pktq_net_strerror(errno));
 			return TRY_NEXT;
 		}
 	}
@@ -639,6 +639,10 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc;
 
+	if (pktq_net_init() == -1) {
+		msg("socket set-up: %s", pktq_net_strerror(errno));
+		return PKTQ_NOANSWER;
+	}
 	parse_args(&o, argc, argv);
 	memset(&s, 0, sizeof(s));
 	s.o = &o;

@@ -15,6 +15,18 @@
 #include "addr.h"
 #include "pktq_net.h"
 
+int
+pktq_net_init(void)
+{
+	return 0;
+}
+
+const char *
+pktq_net_strerror(int err)
+{
+	return strerror(err);
+}
+
 static int
 same_addr(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
 {

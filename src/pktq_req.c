@@ -84,8 +84,11 @@ value_from_text(const char *text)
 		start++;
 	while (end > start && is_json_space(text[end - 1]))
 		end--;
-	if ((num = strndup(text + start, end - start)) == NULL)
+	/* Copied by hand: Windows' C library has no strndup. */
+	if ((num = malloc(end - start + 1)) == NULL)
 		return NULL;
+	memcpy(num, text + start, end - start);
+	num[end - start] = '\0';
 	v = is_json_number(num) ? cJSON_CreateRaw(num) :
 	    cJSON_CreateString(text);
 	free(num);

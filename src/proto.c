@@ -77,7 +77,7 @@ static const char *const result_names[PROTO_RESULT_MAX] = {
 
 static int scan_value(struct scan *, int);
 static enum proto_result fail(struct ctx *, enum proto_result, const char *,
-    ...) __attribute__((format(printf, 3, 4)));
+    ...) __attribute__((format(PRINTF_ARCHETYPE, 3, 4)));
 
 const char *
 proto_result_name(enum proto_result r)

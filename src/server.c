@@ -6,19 +6,17 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/thread.h>
 #include <cjson/cJSON.h>
 
 #include "addr.h"
 #include "arena.h"
 #include "log.h"
+#include "plat.h"
 #include "proto.h"
 #include "server.h"
 #include "sock.h"
@@ -69,7 +67,7 @@ struct server {
 	unsigned int nworkers;
 	unsigned int nthreads;		/* workers 1.. started as threads */
 	struct worker *worker;
-	struct event *sig_term, *sig_int, *sig_hup;
+	struct plat_stop *stop;
 	const char *listen_text[OPTS_MAX_LISTEN];
 	const char *features[5];
 	struct proto_env env;
@@ -314,7 +312,7 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 			if (n == -1 && !log_errno_is_noise(errno))
 				log_limited(&w->log_last, &w->log_suppressed,
 				    LOG_LVL_WARN, "recvmsg on %s: %s", l->text,
-				    strerror(errno));
+				    log_strerror(errno));
 			return;
 		}
 		for (i = 0; i < n; i++)
@@ -383,13 +381,7 @@ open_worker(struct server *srv, struct worker *w)
 static unsigned int
 worker_count(unsigned int asked)
 {
-	long n;
-
-	if (asked > 0)
-		return asked;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > OPTS_MAX_WORKERS ? OPTS_MAX_WORKERS :
-	    (unsigned int)n;
+	return asked > 0 ? asked : plat_default_workers();
 }
 
 struct server *
@@ -434,22 +426,19 @@ server_port(const struct server *srv)
 }
 
 static void
-on_stop(evutil_socket_t sig, short what, void *arg)
+on_stop(void *arg, const char *why)
 {
 	struct server *srv = arg;
 	unsigned int i;
 
-	(void)what;
-	log_info("signal %d: stopping", (int)sig);
+	log_info("%s: stopping", why);
 	for (i = 0; i < srv->nworkers; i++)
 		event_base_loopbreak(srv->worker[i].base);
 }
 
 static void
-on_hup(evutil_socket_t sig, short what, void *arg)
+on_reload(void *arg)
 {
-	(void)sig;
-	(void)what;
 	(void)arg;
 	log_info("SIGHUP: no config file in use, nothing to reload");
 }
@@ -475,24 +464,6 @@ add_worker_events(struct worker *w)
 	return 0;
 }
 
-static int
-add_signal_events(struct server *srv)
-{
-	struct event_base *base = srv->worker[0].base;
-
-	srv->sig_term = evsignal_new(base, SIGTERM, on_stop, srv);
-	srv->sig_int = evsignal_new(base, SIGINT, on_stop, srv);
-	srv->sig_hup = evsignal_new(base, SIGHUP, on_hup, srv);
-	if (srv->sig_term == NULL || srv->sig_int == NULL ||
-	    srv->sig_hup == NULL)
-		return -1;
-	if (event_add(srv->sig_term, NULL) == -1 ||
-	    event_add(srv->sig_int, NULL) == -1 ||
-	    event_add(srv->sig_hup, NULL) == -1)
-		return -1;
-	return 0;
-}
-
 static void *
 run_worker(void *arg)
 {
@@ -506,28 +477,24 @@ run_worker(void *arg)
 }
 
 /* Workers 1.. run in threads that never take a signal: the main thread's
- * libevent signal events see them all. */
+ * stop events see them all. */
 static int
 start_threads(struct server *srv)
 {
-	sigset_t all, old;
 	unsigned int i;
-	int rc = 0;
+	int rc;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 1; i < srv->nworkers; i++) {
-		rc = pthread_create(&srv->worker[i].thread, NULL, run_worker,
+		rc = plat_thread_start(&srv->worker[i].thread, run_worker,
 		    &srv->worker[i]);
 		if (rc != 0) {
 			log_error("pthread_create for worker %u: %s", i,
 			    strerror(rc));
-			break;
+			return -1;
 		}
 		srv->nthreads++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc == 0 ? 0 : -1;
+	return 0;
 }
 
 static void
@@ -547,10 +514,8 @@ server_loop(struct server *srv)
 	int rc = 0;
 
 	/* Bases are made here, after any fork for -d, so their fds are ours. */
-	if (evthread_use_pthreads() == -1) {
-		log_error("evthread_use_pthreads failed");
+	if (plat_evthread() == -1)
 		return -1;
-	}
 	arena_install();
 	for (i = 0; i < srv->nworkers; i++) {
 		if (add_worker_events(&srv->worker[i]) == -1) {
@@ -558,10 +523,10 @@ server_loop(struct server *srv)
 			return -1;
 		}
 	}
-	if (add_signal_events(srv) == -1) {
-		log_error("cannot add signal events");
+	srv->stop = plat_stop_new(srv->worker[0].base, on_stop, on_reload,
+	    srv);
+	if (srv->stop == NULL)
 		return -1;
-	}
 	log_info("serving (%s backend)",
 	    event_base_get_method(srv->worker[0].base));
 	if (start_threads(srv) == -1)
@@ -603,12 +568,7 @@ server_free(struct server *srv)
 
 	if (srv == NULL)
 		return;
-	if (srv->sig_term != NULL)
-		event_free(srv->sig_term);
-	if (srv->sig_int != NULL)
-		event_free(srv->sig_int);
-	if (srv->sig_hup != NULL)
-		event_free(srv->sig_hup);
+	plat_stop_free(srv->stop);
 	for (i = 0; i < srv->nworkers; i++)
 		free_worker(&srv->worker[i]);
 	free(srv->worker);

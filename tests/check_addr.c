@@ -126,10 +126,20 @@ cidr_matches(const char *cidr, const struct in6_addr *a)
 static unsigned int
 lo_index(void)
 {
-	unsigned int idx = if_nametoindex("lo");
+	unsigned int idx = tu_loopback_index();
 
 	ck_assert_uint_ne(idx, 0);
 	return idx;
+}
+
+/* before, the loopback's name ("lo" on Linux, "loopback_N" on Windows),
+ * then after. */
+static const char *
+with_lo(char *buf, size_t len, const char *before, const char *after)
+{
+	ck_assert_int_lt(snprintf(buf, len, "%s%s%s", before,
+	    tu_loopback_name(), after), (int)len);
+	return buf;
 }
 
 /* An interface index that names no interface on this host. */
@@ -574,7 +584,9 @@ END_TEST
 
 START_TEST(bracketed_linklocal_with_ifname_scope_parses)
 {
-	struct sockaddr_in6 sin = parse_ok("[fe80::1%lo]:53", 4242);
+	char text[ADDR_STRLEN];
+	struct sockaddr_in6 sin = parse_ok(with_lo(text,
+	    sizeof(text), "[fe80::1%", "]:53"), 4242);
 	struct in6_addr want = a6("fe80::1");
 
 	assert_addr_eq(&sin.sin6_addr, &want);
@@ -585,7 +597,9 @@ END_TEST
 
 START_TEST(bare_linklocal_with_ifname_scope_parses)
 {
-	struct sockaddr_in6 sin = parse_ok("fe80::1%lo", 4242);
+	char text[ADDR_STRLEN];
+	struct sockaddr_in6 sin = parse_ok(with_lo(text,
+	    sizeof(text), "fe80::1%", ""), 4242);
 	struct in6_addr want = a6("fe80::1");
 
 	assert_addr_eq(&sin.sin6_addr, &want);
@@ -604,7 +618,9 @@ END_TEST
 
 START_TEST(scope_on_global_v6_is_allowed)
 {
-	struct sockaddr_in6 sin = parse_ok("[2001:db8::1%lo]:53", 4242);
+	char text[ADDR_STRLEN];
+	struct sockaddr_in6 sin = parse_ok(with_lo(text,
+	    sizeof(text), "[2001:db8::1%", "]:53"), 4242);
 
 	ck_assert_uint_eq(sin.sin6_scope_id, lo_index());
 }
@@ -919,7 +935,10 @@ END_TEST
 
 START_TEST(linklocal_with_loopback_scope_shows_ifname)
 {
-	assert_ntop("fe80::1", lo_index(), "fe80::1%lo");
+	char want[ADDR_STRLEN];
+
+	assert_ntop("fe80::1", lo_index(),
+	    with_lo(want, sizeof(want), "fe80::1%", ""));
 }
 END_TEST
 
@@ -999,7 +1018,10 @@ END_TEST
 
 START_TEST(scoped_linklocal_formats_with_ifname)
 {
-	assert_format("fe80::1", lo_index(), 53, "[fe80::1%lo]:53");
+	char want[ADDR_STRLEN];
+
+	assert_format("fe80::1", lo_index(), 53,
+	    with_lo(want, sizeof(want), "[fe80::1%", "]:53"));
 }
 END_TEST
 
@@ -1027,9 +1049,11 @@ END_TEST
 
 START_TEST(format_round_trips_through_parse)
 {
-	static const char *const texts[] = {
+	char scoped[ADDR_STRLEN];
+	const char *const texts[] = {
 		"192.0.2.1:53", "0.0.0.0:4242", "[::]:4242", "[::1]:53",
-		"[2001:db8::1:0:0:1]:65535", "[fe80::1%lo]:53",
+		"[2001:db8::1:0:0:1]:65535",
+		with_lo(scoped, sizeof(scoped), "[fe80::1%", "]:53"),
 	};
 	char buf[ADDR_STRLEN];
 	struct sockaddr_in6 sin;

@@ -3,7 +3,6 @@
 #include "config.h"
 #endif
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 

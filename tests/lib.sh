@@ -7,8 +7,8 @@ set -u
 
 : "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_srcdir:=$top_builddir}"
-PKTINFOD="$top_builddir/pktinfod"
-PKTQ="$top_builddir/pktq"
+PKTINFOD="$top_builddir/pktinfod${EXEEXT:-}"
+PKTQ="$top_builddir/pktq${EXEEXT:-}"
 UDPQ="$top_builddir/tests/udpq"
 
 T_NAME=$(basename "$0" .sh)
@@ -97,7 +97,8 @@ t_daemon_start() {
 		sleep 0.01
 		i=$((i + 1))
 	done
-	PORT=$(cat "$T_DIR/$name.ready")
+	# A Windows daemon writes its ready file with CRLF.
+	PORT=$(tr -d '\r' <"$T_DIR/$name.ready")
 }
 
 # t_daemon_stop PID [SIGNAL]: stop a daemon this test started; its exit

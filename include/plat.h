@@ -1,0 +1,63 @@
+/* plat: what the daemon needs from the OS besides its sockets — process
+ * set-up, libevent's locking, worker threads, the stop and reload requests
+ * (signals on POSIX; console events and service stop on Windows) and the
+ * Unix-only -u and -d.  plat_posix.c and plat_win32.c implement it;
+ * Makefile.am picks one. */
+#ifndef PKTINFOD_PLAT_H
+#define PKTINFOD_PLAT_H
+
+#include <pthread.h>
+#include <time.h>
+
+#include "opts.h"
+
+/* Linux's cheap clock for the once-a-second interface name cache; where
+ * there is none the ordinary monotonic clock serves. */
+#if !HAVE_DECL_CLOCK_MONOTONIC_COARSE
+#define CLOCK_MONOTONIC_COARSE CLOCK_MONOTONIC
+#endif
+
+struct event_base;
+struct plat_stop;
+
+/* Run run(argc, argv) as the process's main: directly, or on Windows
+ * under the service control manager when it started the process.  The
+ * exit status. */
+int plat_main(int argc, char **argv, int (*run)(int, char **));
+/* Process set-up before any socket (SIGPIPE ignored; WSAStartup).
+ * 0 / -1 (logged). */
+int plat_init(void);
+/* Undo plat_init. */
+void plat_cleanup(void);
+/* A message naming an option of o this platform cannot honour, or NULL. */
+const char *plat_unsupported(const struct opts *o);
+/* Workers to run when the configuration says 0 (one per CPU where the
+ * socket layer can share a port between them). */
+unsigned int plat_default_workers(void);
+/* Make libevent thread-safe; before the first event_base.  0 / -1. */
+int plat_evthread(void);
+/* Start fn(arg) on a thread that takes no signals: the main thread's stop
+ * events must see them all.  0 / an error number. */
+int plat_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+/* Deliver the stop and reload requests as events of base: stop(arg, why)
+ * for SIGTERM and SIGINT (Windows: Ctrl-C, Ctrl-Break, console close,
+ * logoff, shutdown, service stop), reload(arg) for SIGHUP where there is
+ * one.  NULL on failure (logged). */
+struct plat_stop *plat_stop_new(struct event_base *base,
+    void (*stop)(void *arg, const char *why), void (*reload)(void *arg),
+    void *arg);
+/* Remove the events; a console or service stop waiting for the daemon to
+ * finish may go on then. */
+void plat_stop_free(struct plat_stop *ps);
+/* -u USER: give up root for user.  0 / -1 (logged). */
+int plat_drop_privileges(const char *user);
+/* -d: detach into the background.  0 / -1 (logged). */
+int plat_daemonize(void);
+/* The process id, for the pid file. */
+long plat_pid(void);
+/* rename(2): from replaces to atomically.  0 / -1 with errno. */
+int plat_rename(const char *from, const char *to);
+/* The service is up: the sockets are bound (Windows: SERVICE_RUNNING). */
+void plat_ready(void);
+
+#endif

@@ -1,0 +1,75 @@
+#!/bin/sh
+# pktinfod.exe as a Windows service under Wine's service control manager:
+# sc start serves, sc stop is the same graceful stop as Ctrl-C (the pid
+# file goes, exit code 0), and a start that fails reports the daemon's
+# exit status as the service-specific exit code.
+. "$(dirname "$0")/lib_wine.sh"
+
+SVC=pktinfod
+# Wine's drive Z: is the Unix root.
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+EXE=$(winpath "$top_builddir/pktinfod$EXEEXT")
+READY="$T_DIR/svc.ready"
+PIDFILE="$T_DIR/svc.pid"
+
+# sc ARG...: Wine's sc.exe; its output without CRs, its exit status.
+sc() {
+	$RUN sc "$@" >"$T_DIR/sc.raw" 2>&1
+	rc=$?
+	tr -d '\r' <"$T_DIR/sc.raw"
+	return $rc
+}
+# state NAME: the number after NAME in sc query's output.
+state() { sc query "$SVC" | awk -v k="$1" '$1 == k { print $3 }'; }
+wait_state() {
+	i=0
+	while [ "$(state STATE)" != "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+trap 'sc delete "$SVC" >/dev/null; t_cleanup' EXIT
+
+sc create "$SVC" binPath= "$EXE -p 0 --ready-file $(winpath "$READY") -P $(winpath "$PIDFILE")" >"$T_DIR/sc.out"
+t_eq "sc create exits 0" 0 $?
+sc start "$SVC" >"$T_DIR/sc.out"
+t_eq "sc start exits 0" 0 $?
+i=0
+while [ ! -s "$READY" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+t_check "the service writes its ready file" test -s "$READY"
+PORT=$(tr -d '\r' <"$READY")
+wait_state 4
+t_eq "sc query: RUNNING once the sockets are bound" 4 "$(state STATE)"
+for dst in 127.0.0.1 ::1; do
+	case $dst in *:*) host="[$dst]" ;; *) host=$dst ;; esac
+	out=$("$PKTQ" --compact "$host:$PORT" whoami)
+	t_eq "the service answers whoami via $dst" "$dst" \
+	    "$(echo "$out" | jq -r .server.addr)"
+done
+t_check "the pid file is written" test -s "$PIDFILE"
+
+sc stop "$SVC" >"$T_DIR/sc.out"
+wait_state 1
+t_eq "sc stop: STOPPED" 1 "$(state STATE)"
+t_eq "sc stop: exit code 0" 0 "$(state WIN32_EXIT_CODE)"
+t_check "sc stop ends gracefully: the pid file is removed" \
+    test ! -e "$PIDFILE"
+
+# A start that fails: the port is held by the native daemon.
+PKTINFOD=$NATIVE_PKTINFOD
+PKTINFOD_WRAPPER=
+t_daemon_start holder -w 1
+# Wine's sc.exe has no "config": the service is made again.
+sc delete "$SVC" >"$T_DIR/sc.out"
+sc create "$SVC" binPath= "$EXE -p $PORT" >"$T_DIR/sc.out"
+t_eq "sc create (second) exits 0" 0 $?
+sc start "$SVC" >"$T_DIR/sc.out"
+wait_state 1
+t_eq "a failed start: STOPPED" 1 "$(state STATE)"
+t_eq "a failed start: ERROR_SERVICE_SPECIFIC_ERROR" 1066 \
+    "$(state WIN32_EXIT_CODE)"
+t_eq "a failed start: the daemon's exit status 1" 1 \
+    "$(state SERVICE_EXIT_CODE)"
+t_daemon_stop "$DAEMON_PID"
+
+t_done
