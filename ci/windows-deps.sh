@@ -25,6 +25,16 @@ esac
 STAMP=$PREFIX/.windows-deps-stamp
 PARTIAL=$PREFIX/.windows-deps-partial
 
+# One run at a time per PREFIX: the CI of another checkout on this machine
+# may be building the same prefix (the rm -rf below would pull it from
+# under that build).  Wait for it, then reuse what it made.
+mkdir -p "$(dirname "$PREFIX")"
+exec 9>"$PREFIX.lock"
+if ! flock -w 1800 9; then
+	echo "windows-deps: $PREFIX.lock is still held after 30 minutes" >&2
+	exit 1
+fi
+
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 say() { echo "windows-deps: $*"; }
 
