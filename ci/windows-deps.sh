@@ -24,6 +24,7 @@ case $1 in
 esac
 STAMP=$PREFIX/.windows-deps-stamp
 PARTIAL=$PREFIX/.windows-deps-partial
+START=$(date +%s)
 
 # One run at a time per PREFIX: the CI of another checkout on this machine
 # may be building the same prefix (the rm -rf below would pull it from
@@ -294,4 +295,4 @@ done
 } >"$STAMP.new"
 mv "$STAMP.new" "$STAMP"
 rm -f "$PARTIAL"
-say "done: PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig"
+say "done in $(($(date +%s) - START)) s: PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig"
