@@ -63,6 +63,7 @@ start_windows_deps() {
 # with mingw-w64, and run them under Wine; the Wine tests query the
 # Windows daemon with _build's native pktq and udpq.
 test_windows() {
+	win_start=$(date +%s)
 	if ! wait "$deps_pid"; then
 		deps_pid=""
 		cat "$DEPS_LOG"
@@ -78,6 +79,8 @@ test_windows() {
 	    --with-native-build="$PWD/../_build" &&
 	    make -j"$(nproc)" && make -j"$(nproc)" check) ||
 	    { cat _build-w64/tests/*.log; exit 1; }
+	echo "quickstart: Windows part took $(($(date +%s) - win_start)) s" \
+	    "after the Linux part"
 }
 
 trap cleanup EXIT

@@ -24,6 +24,17 @@ case $1 in
 esac
 STAMP=$PREFIX/.windows-deps-stamp
 PARTIAL=$PREFIX/.windows-deps-partial
+START=$(date +%s)
+
+# One run at a time per PREFIX: the CI of another checkout on this machine
+# may be building the same prefix (the rm -rf below would pull it from
+# under that build).  Wait for it, then reuse what it made.
+mkdir -p "$(dirname "$PREFIX")"
+exec 9>"$PREFIX.lock"
+if ! flock -w 1800 9; then
+	echo "windows-deps: $PREFIX.lock is still held after 30 minutes" >&2
+	exit 1
+fi
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 say() { echo "windows-deps: $*"; }
@@ -284,4 +295,4 @@ done
 } >"$STAMP.new"
 mv "$STAMP.new" "$STAMP"
 rm -f "$PARTIAL"
-say "done: PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig"
+say "done in $(($(date +%s) - START)) s: PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig"

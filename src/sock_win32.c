@@ -163,6 +163,21 @@ no_connreset(struct sock *s)
 		    log_strerror(WSAGetLastError()));
 }
 
+/*
+ * Without it, another program binding the port with SO_REUSEADDR would take
+ * over the datagrams sent to it ("Using SO_REUSEADDR and
+ * SO_EXCLUSIVEADDRUSE", Microsoft Learn): the Windows twin of SO_REUSEPORT's
+ * risk on Linux.  Not fatal, the port still serves.
+ */
+static void
+set_exclusive(struct sock *s)
+{
+	if (set_int_opt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1,
+	    "SO_EXCLUSIVEADDRUSE", 1) == -1)
+		log_warn("SO_EXCLUSIVEADDRUSE on %s: %s; another program could "
+		    "take over the port", s->name, log_strerror(errno));
+}
+
 /* WSARecvMsg is no ws2_32 export: the provider hands it out. */
 static int
 get_recvmsg(struct sock *s)
@@ -197,6 +212,7 @@ set_options(struct sock *s)
 	}
 	if (set_pktinfo4(s) == -1)
 		return -1;
+	set_exclusive(s);
 	set_rcvbuf(s);
 	no_connreset(s);
 	if (s->api->ioctlsocket(s->fd, FIONBIO, &nonblocking) ==

@@ -108,6 +108,8 @@ opt_name(int level, int name)
 		return "IP_PKTINFO";
 	if (level == SOL_SOCKET && name == SO_RCVBUF)
 		return "SO_RCVBUF";
+	if (level == SOL_SOCKET && name == SO_EXCLUSIVEADDRUSE)
+		return "SO_EXCLUSIVEADDRUSE";
 	return "other";
 }
 
@@ -377,6 +379,10 @@ START_TEST(setup_follows_spec_order)
 	ck_assert_int_gt(call_index("bind(100, [::]:4242, AF_INET6)"), 3);
 	assert_called("ioctlsocket(100, FIONBIO, 1)");
 	assert_called("WSAIoctl(100, SIO_UDP_CONNRESET, 0)");
+	ck_assert_int_lt(call_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
+	    call_index("bind(100, [::]:4242, AF_INET6)"));
+	ck_assert_int_ge(call_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
+	    0);
 	ck_assert_int_eq(call_index("socket(AF_INET)"), -1);
 	f = sock_features(s);
 	ck_assert_int_eq(f->dualstack, 1);

@@ -6,6 +6,10 @@
 . "$(dirname "$0")/lib_wine.sh"
 
 SVC=pktinfod
+# A second service for the failed start: Wine deletes a service only once
+# every handle to it is closed, so the name cannot be reused at once.  The
+# name is free: an own-process service's dispatcher table name is ignored.
+SVC2=pktinfod-busy
 # Wine's drive Z: is the Unix root.
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 EXE=$(winpath "$top_builddir/pktinfod$EXEEXT")
@@ -19,16 +23,17 @@ sc() {
 	tr -d '\r' <"$T_DIR/sc.raw"
 	return $rc
 }
-# state NAME: the number after NAME in sc query's output.
-state() { sc query "$SVC" | awk -v k="$1" '$1 == k { print $3 }'; }
+# state NAME [SERVICE]: the number after NAME in sc query's output.
+state() { sc query "${2:-$SVC}" | awk -v k="$1" '$1 == k { print $3 }'; }
+# wait_state STATE [SERVICE]
 wait_state() {
 	i=0
-	while [ "$(state STATE)" != "$1" ] && [ $i -lt 100 ]; do
+	while [ "$(state STATE "${2:-$SVC}")" != "$1" ] && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
-trap 'sc delete "$SVC" >/dev/null; t_cleanup' EXIT
+trap 'sc delete "$SVC" >/dev/null; sc delete "$SVC2" >/dev/null; t_cleanup' EXIT
 
 sc create "$SVC" binPath= "$EXE -p 0 --ready-file $(winpath "$READY") -P $(winpath "$PIDFILE")" >"$T_DIR/sc.out"
 t_eq "sc create exits 0" 0 $?
@@ -59,17 +64,15 @@ t_check "sc stop ends gracefully: the pid file is removed" \
 PKTINFOD=$NATIVE_PKTINFOD
 PKTINFOD_WRAPPER=
 t_daemon_start holder -w 1
-# Wine's sc.exe has no "config": the service is made again.
-sc delete "$SVC" >"$T_DIR/sc.out"
-sc create "$SVC" binPath= "$EXE -p $PORT" >"$T_DIR/sc.out"
-t_eq "sc create (second) exits 0" 0 $?
-sc start "$SVC" >"$T_DIR/sc.out"
-wait_state 1
-t_eq "a failed start: STOPPED" 1 "$(state STATE)"
+sc create "$SVC2" binPath= "$EXE -p $PORT" >"$T_DIR/sc.out"
+t_eq "sc create $SVC2 exits 0" 0 $?
+sc start "$SVC2" >"$T_DIR/sc.out"
+wait_state 1 "$SVC2"
+t_eq "a failed start: STOPPED" 1 "$(state STATE "$SVC2")"
 t_eq "a failed start: ERROR_SERVICE_SPECIFIC_ERROR" 1066 \
-    "$(state WIN32_EXIT_CODE)"
+    "$(state WIN32_EXIT_CODE "$SVC2")"
 t_eq "a failed start: the daemon's exit status 1" 1 \
-    "$(state SERVICE_EXIT_CODE)"
+    "$(state SERVICE_EXIT_CODE "$SVC2")"
 t_daemon_stop "$DAEMON_PID"
 
 t_done
