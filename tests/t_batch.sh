@@ -23,14 +23,7 @@ burst() {
 		t_udpq -S -t 3000 -b "$local" "$dst" "$PORT" "$REQ" \
 		    >"$T_DIR/$mode.$n" 2>"$T_DIR/$mode.$n.sent" &
 	done
-	i=0
-	while [ "$(cat "$T_DIR/$mode".*.sent | grep -c sent)" -lt "$n" ] &&
-	    [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-	kill -CONT "$DAEMON_PID"
-	wait_clients
+	release "$T_DIR/$mode" "$n"
 	: >"$T_DIR/$mode.answers"
 	n=0
 	for pair in $BURST; do
@@ -63,14 +56,7 @@ echo_burst() {
 		    "{\"id\":$n,\"op\":\"echo\",\"data\":\"$data\"}" \
 		    >"$T_DIR/$mode.echo.$n" 2>"$T_DIR/$mode.echo.$n.sent" &
 	done
-	i=0
-	while [ "$(cat "$T_DIR/$mode".echo.*.sent | grep -c sent)" -lt "$n" ] &&
-	    [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-	kill -CONT "$DAEMON_PID"
-	wait_clients
+	release "$T_DIR/$mode.echo" "$n"
 	n=0
 	for size in $ECHO_SIZES; do
 		n=$((n + 1))
@@ -81,6 +67,20 @@ echo_burst() {
 		    "$(cat "$T_DIR/$mode.echo.$n.data")" \
 		    "$(t_answer "$line" | jq -r .data)"
 	done
+}
+
+# release PREFIX N: once the N clients started with their stderr in
+# PREFIX.*.sent have sent (bounded wait), let the stopped daemon go and wait
+# for the clients' answers.
+release() {
+	i=0
+	while [ "$(cat "$1".*.sent | grep -c sent)" -lt "$2" ] &&
+	    [ $i -lt 500 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	kill -CONT "$DAEMON_PID"
+	wait_clients
 }
 
 # Wait for this shell's background udpq clients (not the daemon).
