@@ -161,6 +161,21 @@ set_options(struct sock *s, int flags)
 	return 0;
 }
 
+/* The AF_INET fallback's address: the wildcard [::] becomes 0.0.0.0 on
+ * the same port (it has no v4-mapped form: passed through as it was, the
+ * bind got family 0 and port 0, a random port, and each worker another). */
+static int
+bind_port_v4(struct sockaddr_in *out, const struct sockaddr_in6 *bind_to)
+{
+	if (!addr_is_unspecified(&bind_to->sin6_addr))
+		return addr_to_sockaddr_in(out, bind_to);
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	out->sin_port = bind_to->sin6_port;
+	out->sin_addr.s_addr = htonl(INADDR_ANY);
+	return 0;
+}
+
 static int
 bind_fd(struct sock *s, const struct sockaddr_in6 *bind_to)
 {
@@ -172,9 +187,12 @@ bind_fd(struct sock *s, const struct sockaddr_in6 *bind_to)
 	if (s->family == AF_INET6) {
 		memcpy(&ss, bind_to, sizeof(*bind_to));
 		sslen = sizeof(*bind_to);
-	} else {
-		addr_to_sockaddr_in((struct sockaddr_in *)&ss, bind_to);
+	} else if (bind_port_v4((struct sockaddr_in *)&ss, bind_to) == 0) {
 		sslen = sizeof(struct sockaddr_in);
+	} else {
+		log_error("bind %s: an IPv6 address needs IPv6, which this "
+		    "host does not have", s->name);
+		return -1;
 	}
 	if (bind(s->fd, (struct sockaddr *)&ss, sslen) == -1) {
 		log_error("bind %s: %s", s->name, strerror(errno));

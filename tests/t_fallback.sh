@@ -59,6 +59,20 @@ t_eq "v6socket: pktq -b 127.0.0.1 127.0.0.3 verifies the source" 0 $?
 t_eq "v6socket: nothing answers on ::1" 1 $?
 t_daemon_stop "$DAEMON_PID"
 t_eq "v6socket: stops with 0" 0 "$STOP_STATUS"
+# The port asked for is the port served, by every worker (the wildcard
+# [::] has to become 0.0.0.0:PORT on the AF_INET socket).
+asked=$PORT
+T_DAEMON_EXEC="env LD_PRELOAD=$SHIM SHIM_FAIL=v6socket ASAN_OPTIONS=$SHIM_ASAN"
+t_daemon_start v4port --log-level info -w 2 -p "$asked"
+T_DAEMON_EXEC=""
+t_eq "v6socket: -p $asked -w 2 serves port $asked" "$asked" "$PORT"
+ok=0
+for i in 1 2 3 4 5 6 7 8; do
+	"$PKTQ" --compact -b 127.0.0.1 "127.0.0.2:$asked" ping >/dev/null 2>&1 &&
+	    ok=$((ok + 1))
+done
+t_eq "v6socket: 8 pings to 127.0.0.2:$asked answered and verified" 8 "$ok"
+t_daemon_stop "$DAEMON_PID"
 
 # IPv4 disabled: IP_PKTINFO fails and socket(AF_INET) says EAFNOSUPPORT.
 shim_daemon pktinfo_noipv4 v6only
