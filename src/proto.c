@@ -23,6 +23,11 @@
 /* Value spans of the top-level object's first members, recorded by the
  * strict scan so that no member needs a second scan. */
 #define PROTO_SPANS	16
+/* Items and bytes of raw text an answer takes from the context before it
+ * falls back on cJSON's allocator: whoami needs 15 items and about 100
+ * bytes, an id takes up to PROTO_ID_MAX. */
+#define PROTO_ITEMS	32
+#define PROTO_TEXT	256
 
 /* A value as the client wrote it; p is NULL when the member is absent. */
 struct span {
@@ -48,6 +53,11 @@ struct ctx {
 	char			 client[ADDR_STRLEN];
 	char			 server[ADDR_STRLEN];
 	char			 ifname[IF_NAMESIZE];
+	/* the answer's items and the texts of its raw values (add_item) */
+	cJSON			 items[PROTO_ITEMS];
+	size_t			 nitems;
+	char			 text[PROTO_TEXT];
+	size_t			 ntext;
 };
 
 struct op {
@@ -143,8 +153,8 @@ ascii_no_nul(const char *text, size_t len)
 	return (acc & highs) == 0;
 }
 
-/* Consume the next byte when it is one of set (a short literal: an inline
- * loop beats strlen + memchr per byte on the datagram path). */
+/* Consume the next byte when it is one of set (a short literal, for the
+ * rarer bytes: escapes, exponents, hex digits). */
 static int
 scan_any(struct scan *s, const char *set)
 {
@@ -159,20 +169,31 @@ scan_any(struct scan *s, const char *set)
 	return 0;
 }
 
+/* Consume the next byte when it is ch. */
+static int
+scan_ch(struct scan *s, char ch)
+{
+	if (s->p == s->end || *s->p != ch)
+		return 0;
+	s->p++;
+	return 1;
+}
+
 /* RFC 8259 section 2: only these four are whitespace (cJSON skips every
  * byte up to 0x20). */
 static void
 scan_ws(struct scan *s)
 {
-	while (scan_any(s, " \t\n\r"))
-		;
+	while (s->p != s->end && (*s->p == ' ' || *s->p == '\n' ||
+	    *s->p == '\t' || *s->p == '\r'))
+		s->p++;
 }
 
 static int
-scan_byte(struct scan *s, const char *set)
+scan_byte(struct scan *s, char ch)
 {
 	scan_ws(s);
-	return scan_any(s, set) ? 0 : -1;
+	return scan_ch(s, ch) ? 0 : -1;
 }
 
 /* RFC 8259 section 8.1 lets a parser ignore a byte order mark; cJSON does. */
@@ -203,8 +224,8 @@ scan_digits(struct scan *s)
 {
 	const char *start = s->p;
 
-	while (scan_any(s, "0123456789"))
-		;
+	while (s->p != s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
 	return s->p == start ? -1 : 0;
 }
 
@@ -213,10 +234,10 @@ scan_digits(struct scan *s)
 static int
 scan_number(struct scan *s)
 {
-	scan_any(s, "-");
-	if (!scan_any(s, "0") && scan_digits(s) == -1)
+	scan_ch(s, '-');
+	if (!scan_ch(s, '0') && scan_digits(s) == -1)
 		return -1;
-	if (scan_any(s, ".") && scan_digits(s) == -1)
+	if (scan_ch(s, '.') && scan_digits(s) == -1)
 		return -1;
 	if (scan_any(s, "eE")) {
 		scan_any(s, "+-");
@@ -257,17 +278,17 @@ scan_string(struct scan *s)
 {
 	int i;
 
-	if (scan_byte(s, "\"") == -1)
+	if (scan_byte(s, '"') == -1)
 		return -1;
 	for (;;) {
 		s->p = plain_run(s->p, s->end);
-		if (scan_any(s, "\""))
+		if (scan_ch(s, '"'))
 			break;
 		if (s->p == s->end || (unsigned char)*s->p < 0x20)
 			return -1;
 		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
 			continue;
-		if (!scan_any(s, "u"))
+		if (!scan_ch(s, 'u'))
 			return -1;
 		for (i = 0; i < 4; i++)
 			if (!scan_any(s, "0123456789abcdefABCDEF"))
@@ -280,17 +301,17 @@ scan_string(struct scan *s)
 static int
 scan_member(struct scan *s, int depth, const char **val)
 {
-	if (scan_string(s) == -1 || scan_byte(s, ":") == -1)
+	if (scan_string(s) == -1 || scan_byte(s, ':') == -1)
 		return -1;
 	scan_ws(s);
 	*val = s->p;
 	return scan_value(s, depth);
 }
 
-/* An object (close "}") or array (close "]") from its opening byte, nested
+/* An object (close '}') or array (close ']') from its opening byte, nested
  * no deeper than cJSON allows, which also bounds the recursion. */
 static int
-scan_container(struct scan *s, int depth, const char *close)
+scan_container(struct scan *s, int depth, char close)
 {
 	const char *val = NULL;
 	int r;
@@ -299,20 +320,20 @@ scan_container(struct scan *s, int depth, const char *close)
 		return -1;
 	s->p++;
 	scan_ws(s);
-	if (scan_any(s, close))
+	if (scan_ch(s, close))
 		return 0;
 	do {
-		r = *close == '}' ? scan_member(s, depth, &val) :
+		r = close == '}' ? scan_member(s, depth, &val) :
 		    scan_value(s, depth);
 		if (r == -1)
 			return -1;
-		if (depth == 1 && *close == '}' && s->spans != NULL &&
+		if (depth == 1 && close == '}' && s->spans != NULL &&
 		    s->nspans < PROTO_SPANS) {
 			s->spans[s->nspans].p = val;
 			s->spans[s->nspans++].n = (size_t)(s->p - val);
 		}
 		scan_ws(s);
-	} while (scan_any(s, ","));
+	} while (scan_ch(s, ','));
 	return scan_byte(s, close);
 }
 
@@ -324,9 +345,9 @@ scan_value(struct scan *s, int depth)
 		return -1;
 	switch (*s->p) {
 	case '{':
-		return scan_container(s, depth, "}");
+		return scan_container(s, depth, '}');
 	case '[':
-		return scan_container(s, depth, "]");
+		return scan_container(s, depth, ']');
 	case '"':
 		return scan_string(s);
 	case 't':
@@ -370,7 +391,7 @@ member_span(const char *text, size_t len, int k, struct span *v)
 	const char *val;
 
 	scan_start(&s, text, len);
-	if (scan_byte(&s, "{") == -1)
+	if (scan_byte(&s, '{') == -1)
 		return -1;
 	while (scan_member(&s, 1, &val) == 0) {
 		if (k-- == 0) {
@@ -378,7 +399,7 @@ member_span(const char *text, size_t len, int k, struct span *v)
 			v->n = (size_t)(s.p - val);
 			return 0;
 		}
-		if (scan_byte(&s, ",") == -1)
+		if (scan_byte(&s, ',') == -1)
 			return -1;
 	}
 	return -1;
@@ -534,42 +555,107 @@ unknown_op(struct ctx *c, const char *name)
 	    cut ? "..." : "");
 }
 
-/* Answers are built from the protocol's own constant member names
- * (cJSON_AddItemToObjectCS: the key is not copied) and, where the value is
- * a constant too, string references: on the datagram path cJSON copies
- * only what comes from the request or the host.  item may be NULL (a
- * failed create); -1 then, and on any failure item is freed. */
+/* Answers are built from items of the context (PROTO_ITEMS of them, on the
+ * stack of proto_answer) rather than from cJSON's allocator, and freed by
+ * answer_free rather than cJSON_Delete: building and deleting the tree cost
+ * about a third as much as printing it.  Member names are the protocol's
+ * own constants (cJSON_AddItemToObjectCS: not copied), and every text is a
+ * reference (cJSON_IsReference) to a constant, to the environment, to the
+ * context or to its text pool; only a raw value too long for the pool is
+ * copied into cJSON's allocator, and then owned by its item.  A callback
+ * (stats) may add items of cJSON's own; answer_free frees those as
+ * cJSON_Delete would. */
 static int
-add_item(cJSON *obj, const char *name, cJSON *item)
+is_local(const struct ctx *c, const cJSON *it)
+{
+	return it >= c->items && it < c->items + PROTO_ITEMS;
+}
+
+static void
+answer_free(struct ctx *c, cJSON *it)
+{
+	cJSON *next;
+
+	for (; it != NULL; it = next) {
+		next = it->next;
+		if (!(it->type & cJSON_IsReference)) {
+			answer_free(c, it->child);
+			cJSON_free(it->valuestring);
+		}
+		if (!(it->type & cJSON_StringIsConst))
+			cJSON_free(it->string);
+		if (!is_local(c, it))
+			cJSON_free(it);
+	}
+}
+
+/* A new item of type with no text; from cJSON's allocator once the
+ * context's items are used up. */
+static cJSON *
+item_new(struct ctx *c, int type)
+{
+	cJSON *it;
+
+	if (c->nitems < PROTO_ITEMS) {
+		it = &c->items[c->nitems++];
+		memset(it, 0, sizeof(*it));
+	} else if ((it = cJSON_CreateNull()) == NULL)
+		return NULL;
+	it->type = type;
+	return it;
+}
+
+/* A text item referring to s, which lives as long as the answer. */
+static cJSON *
+item_ref(struct ctx *c, int type, const char *s)
+{
+	cJSON *it;
+
+	if ((it = item_new(c, type | cJSON_IsReference)) != NULL)
+		it->valuestring = (char *)(uintptr_t)s;
+	return it;
+}
+
+/* item may be NULL (a failed item_new); -1 then, and on any failure item
+ * is freed. */
+static int
+add_item(struct ctx *c, cJSON *obj, const char *name, cJSON *item)
 {
 	if (item == NULL)
 		return -1;
 	if (!cJSON_AddItemToObjectCS(obj, name, item)) {
-		cJSON_Delete(item);
+		answer_free(c, item);
 		return -1;
 	}
 	return 0;
 }
 
-/* A raw member whose text is the n bytes at p (cJSON_CreateRaw wants a C
- * string and copies it; this copies once, into cJSON's allocator). */
+/* A raw member whose text is the n bytes at p, NUL-terminated in the text
+ * pool, or in cJSON's allocator when the pool is full. */
 static int
-add_raw_bytes(cJSON *obj, const char *name, const char *p, size_t n)
+add_raw_bytes(struct ctx *c, cJSON *obj, const char *name, const char *p,
+    size_t n)
 {
 	cJSON *item;
 	char *text;
 
-	if (n == SIZE_MAX || (item = cJSON_CreateNull()) == NULL)
-		return -1;
-	if ((text = cJSON_malloc(n + 1)) == NULL) {
-		cJSON_Delete(item);
-		return -1;
+	if (n < sizeof(c->text) - c->ntext) {
+		text = c->text + c->ntext;
+		c->ntext += n + 1;
+		item = item_ref(c, cJSON_Raw, text);
+	} else {
+		if (n == SIZE_MAX || (text = cJSON_malloc(n + 1)) == NULL)
+			return -1;
+		if ((item = item_new(c, cJSON_Raw)) == NULL)
+			cJSON_free(text);
+		else
+			item->valuestring = text;
 	}
+	if (item == NULL)
+		return -1;
 	memcpy(text, p, n);
 	text[n] = '\0';
-	item->type = cJSON_Raw;
-	item->valuestring = text;
-	return add_item(obj, name, item);
+	return add_item(c, obj, name, item);
 }
 
 /* A value as the client wrote it.  A value that does not fit in out could
@@ -579,14 +665,14 @@ add_raw(struct ctx *c, cJSON *obj, const char *name, const struct span *v)
 {
 	if (v->n >= c->cap)
 		return -1;
-	return add_raw_bytes(obj, name, v->p, v->n);
+	return add_raw_bytes(c, obj, name, v->p, v->n);
 }
 
 /* cJSON prints every number with "%1.15g" and reads it back with sscanf
  * to check the round trip: whoami spent more time there than in the
  * kernel's UDP path.  Whole numbers go in as raw decimal text instead. */
 static int
-add_uint(cJSON *obj, const char *name, unsigned long long v)
+add_uint(struct ctx *c, cJSON *obj, const char *name, unsigned long long v)
 {
 	char text[24], *p = text + sizeof(text);
 
@@ -594,60 +680,53 @@ add_uint(cJSON *obj, const char *name, unsigned long long v)
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	return add_raw_bytes(obj, name, p, (size_t)(text + sizeof(text) - p));
-}
-
-/* s is the host's (an address, an interface name): copied. */
-static int
-add_string(cJSON *obj, const char *name, const char *s)
-{
-	return add_item(obj, name, cJSON_CreateString(s));
+	return add_raw_bytes(c, obj, name, p,
+	    (size_t)(text + sizeof(text) - p));
 }
 
 /* s lives as long as the answer (a constant, the environment's, or a
- * buffer of the context). */
+ * buffer of the context); NULL is JSON null. */
 static int
-add_const(cJSON *obj, const char *name, const char *s)
+add_string(struct ctx *c, cJSON *obj, const char *name, const char *s)
 {
-	return add_item(obj, name, cJSON_CreateStringReference(s));
+	return add_item(c, obj, name, s != NULL ?
+	    item_ref(c, cJSON_String, s) : item_new(c, cJSON_NULL));
 }
 
 static int
-add_string_or_null(cJSON *obj, const char *name, const char *s)
+add_strings(struct ctx *c, cJSON *obj, const char *name,
+    const char *const *list, size_t n)
 {
-	if (s == NULL)
-		return add_item(obj, name, cJSON_CreateNull());
-	return add_string(obj, name, s);
-}
-
-static int
-add_strings(cJSON *obj, const char *name, const char *const *list, size_t n)
-{
-	cJSON *arr;
+	cJSON *arr, *it;
 	size_t i;
 
-	if ((arr = cJSON_AddArrayToObject(obj, name)) == NULL)
+	if (add_item(c, obj, name, arr = item_new(c, cJSON_Array)) == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(list[i])))
+	for (i = 0; i < n; i++) {
+		if ((it = item_ref(c, cJSON_String, list[i])) == NULL)
 			return -1;
+		if (!cJSON_AddItemToArray(arr, it)) {
+			answer_free(c, it);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 /* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family.
  * text (ADDR_STRLEN bytes) must outlive the answer. */
 static cJSON *
-add_endpoint(cJSON *obj, const char *name, char *text,
+add_endpoint(struct ctx *c, cJSON *obj, const char *name, char *text,
     const struct in6_addr *a, uint32_t scope_id, unsigned int port)
 {
 	cJSON *o;
 
 	addr_ntop(text, ADDR_STRLEN, a, scope_id);
-	if ((o = cJSON_CreateObject()) == NULL || add_item(obj, name, o) == -1)
+	if (add_item(c, obj, name, o = item_new(c, cJSON_Object)) == -1)
 		return NULL;
-	if (add_const(o, "addr", text) == -1 ||
-	    add_uint(o, "port", port) == -1 ||
-	    add_const(o, "family", addr_family_name(a)) == -1)
+	if (add_string(c, o, "addr", text) == -1 ||
+	    add_uint(c, o, "port", port) == -1 ||
+	    add_string(c, o, "family", addr_family_name(a)) == -1)
 		return NULL;
 	return o;
 }
@@ -671,18 +750,16 @@ fill_whoami(struct ctx *c, cJSON *a)
 	const char *ifname = NULL;
 	cJSON *srv;
 
-	if (add_endpoint(a, "client", c->client, &m->peer.sin6_addr,
+	if (add_endpoint(c, a, "client", c->client, &m->peer.sin6_addr,
 	    m->peer.sin6_scope_id, ntohs(m->peer.sin6_port)) == NULL)
 		return -1;
-	srv = add_endpoint(a, "server", c->server, &m->dst,
+	srv = add_endpoint(c, a, "server", c->server, &m->dst,
 	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
-	if (srv == NULL || add_uint(srv, "ifindex", m->ifindex) == -1)
+	if (srv == NULL || add_uint(c, srv, "ifindex", m->ifindex) == -1)
 		return -1;
 	if (c->env->ifname != NULL)
 		ifname = c->env->ifname(m->ifindex, c->ifname);
-	if (ifname == NULL)
-		return add_item(srv, "ifname", cJSON_CreateNull());
-	return add_const(srv, "ifname", ifname);
+	return add_string(c, srv, "ifname", ifname);
 }
 
 static int
@@ -691,12 +768,12 @@ fill_info(struct ctx *c, cJSON *a)
 	const struct proto_env *env = c->env;
 	long long up = env->uptime_s != NULL ? env->uptime_s(env->arg) : 0;
 
-	if (add_string_or_null(a, "version", env->version) == -1 ||
-	    add_uint(a, "uptime_s", up > 0 ? (unsigned long long)up : 0) == -1 ||
-	    add_uint(a, "workers", env->workers) == -1 ||
-	    add_strings(a, "listen", env->listen, env->nlisten) == -1)
+	if (add_string(c, a, "version", env->version) == -1 ||
+	    add_uint(c, a, "uptime_s", up > 0 ? (unsigned long long)up : 0) ==
+	    -1 || add_uint(c, a, "workers", env->workers) == -1 ||
+	    add_strings(c, a, "listen", env->listen, env->nlisten) == -1)
 		return -1;
-	return add_strings(a, "features", env->features, env->nfeatures);
+	return add_strings(c, a, "features", env->features, env->nfeatures);
 }
 
 static int
@@ -755,19 +832,20 @@ answer_new(struct ctx *c, enum proto_result r, const struct op *op,
 	cJSON *a;
 	int err;
 
-	if ((a = cJSON_CreateObject()) == NULL)
+	if ((a = item_new(c, cJSON_Object)) == NULL)
 		return NULL;
 	err = (c->id.p != NULL && add_raw(c, a, "id", &c->id) == -1) ||
-	    add_item(a, "ok", cJSON_CreateBool(r == PROTO_OK)) == -1;
+	    add_item(c, a, "ok", item_new(c, r == PROTO_OK ? cJSON_True :
+	    cJSON_False)) == -1;
 	if (!err && r == PROTO_OK)
-		err = add_const(a, "op", op->name) == -1 ||
+		err = add_string(c, a, "op", op->name) == -1 ||
 		    (op->fill != NULL && op->fill(c, a) == -1);
 	else if (!err)
-		err = add_const(a, "error", proto_result_name(r)) == -1 ||
-		    (r == PROTO_TRUNCATED ? add_uint(a, "need", need) :
-		    add_string(a, "message", c->msg)) == -1;
+		err = add_string(c, a, "error", proto_result_name(r)) == -1 ||
+		    (r == PROTO_TRUNCATED ? add_uint(c, a, "need", need) :
+		    add_string(c, a, "message", c->msg)) == -1;
 	if (err) {
-		cJSON_Delete(a);
+		answer_free(c, a);
 		return NULL;
 	}
 	return a;
@@ -783,10 +861,11 @@ answer_print(struct ctx *c, cJSON *a)
 	int cap = c->cap > INT_MAX ? INT_MAX : (int)c->cap;
 	size_t n;
 
-	if (a == NULL)
-		return 0;
-	n = cJSON_PrintPreallocated(a, c->out, cap, 0) ? strlen(c->out) : 0;
-	cJSON_Delete(a);
+	n = a != NULL && cJSON_PrintPreallocated(a, c->out, cap, 0) ?
+	    strlen(c->out) : 0;
+	answer_free(c, a);
+	c->nitems = 0;		/* the next answer starts afresh */
+	c->ntext = 0;
 	return n;
 }
 
@@ -826,7 +905,7 @@ proto_answer(const struct proto_env *env, const struct dgram_meta *m,
 	const struct op *op = NULL;
 	size_t n;
 
-	/* Field by field: the context's text buffers (about 700 bytes) are
+	/* Field by field: the context's buffers (about 3 KiB) are
 	 * written before they are read, so they are not cleared per datagram. */
 	c.env = env;
 	c.m = m;
@@ -837,6 +916,8 @@ proto_answer(const struct proto_env *env, const struct dgram_meta *m,
 	c.cap = cap;
 	c.root = NULL;
 	c.nspans = 0;
+	c.nitems = 0;
+	c.ntext = 0;
 	c.id.p = c.data.p = NULL;
 	c.id.n = c.data.n = 0;
 	c.msg[0] = '\0';

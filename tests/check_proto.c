@@ -488,6 +488,40 @@ START_TEST(info_with_no_listen_gives_empty_array)
 }
 END_TEST
 
+/* More members than the answer's own items (PROTO_ITEMS): the rest come
+ * from cJSON's allocator and are freed with the others (ASan and valgrind
+ * runs of this test would show a leak or a bad free). */
+START_TEST(info_with_many_listen_addresses_lists_them_all)
+{
+	static char text[40][16];
+	const char *list[40];
+	const cJSON *got;
+	struct reply *r;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(text[i], sizeof(text[i]), "[::]:%d", 5000 + i);
+		list[i] = text[i];
+	}
+	env.listen = list;
+	env.nlisten = 40;
+	r = ask("{\"id\":\"0123456789012345678901234567890123456789"
+	    "0123456789\",\"op\":\"info\",\"pad\":\"                  "
+	    "                                                            "
+	    "                                                            "
+	    "                                                            "
+	    "                      \"}");
+	assert_ok(r, "info");
+	got = get(r->json, "listen");
+	ck_assert_int_eq(cJSON_GetArraySize(got), 40);
+	ck_assert_str_eq(cJSON_GetArrayItem(got, 39)->valuestring, "[::]:5039");
+	ck_assert_str_eq(get_str(r->json, "id"),
+	    "01234567890123456789012345678901234567890123456789");
+	ck_assert_int_eq(get_num(r->json, "workers"), 4);
+	reply_free(r);
+}
+END_TEST
+
 START_TEST(stats_from_ipv4_loopback_adds_counters)
 {
 	struct reply *r;
@@ -1252,6 +1286,7 @@ proto_suite(void)
 	tcase_add_test(tc, unknown_interface_gives_null_ifname);
 	tcase_add_test(tc, info_lists_version_uptime_workers_listen_features);
 	tcase_add_test(tc, info_with_no_listen_gives_empty_array);
+	tcase_add_test(tc, info_with_many_listen_addresses_lists_them_all);
 	tcase_add_test(tc, stats_from_ipv4_loopback_adds_counters);
 	tcase_add_test(tc, stats_from_ipv6_loopback_adds_counters);
 	tcase_add_test(tc, stats_from_other_source_is_forbidden);
