@@ -356,16 +356,18 @@ b_base() {
 		[ -n "$r" ] && b_rps "$r"
 	done | awk '$1 > m { m = $1 } END { if (m > 0) print m }'
 }
-# b_rel ROW: ROW's req/s over its base, 3 decimals ("" without a row).
+# b_rel ROW: ROW's req/s over its base ("" without a row), with more
+# decimals than anything prints, so that a verdict rounds the same way as
+# the row in the table.
 b_rel() {
 	[ -s "$B_DIR/$1.json" ] || return 0
 	awk -v a="$(b_rps "$1")" -v b="$(b_base "$1")" \
-	    'BEGIN { if (a != "" && b > 0) printf "%.3f", a / b }'
+	    'BEGIN { if (a != "" && b > 0) printf "%.6f", a / b }'
 }
 # b_best ROW...: the best relative rate of the rows.
 b_best() {
 	for r in "$@"; do b_rel "$r"; echo; done |
-	    awk '$1 > m { m = $1 } END { if (m > 0) printf "%.2f", m }'
+	    awk '$1 > m { m = $1 } END { if (m > 0) printf "%.3f", m }'
 }
 PING=$(b_best ping ping2)
 ECHO=$(b_best echo echo2)
@@ -425,7 +427,7 @@ b_target() {
 	printf '%-5s %s: %s\n' "$verdict" "$1" "$5"
 }
 
-b_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b }'; }
+b_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.3f", a / b }'; }
 
 echo
 echo "targets (ISSUE 5):"
@@ -433,9 +435,10 @@ b_target "ping >= 0.85x reflector" "$PING" ">=" 0.85 "${PING}x (the better of 2 
 b_target "echo 256 B >= 0.75x reflector" "$ECHO" ">=" 0.75 "${ECHO}x (the better of 2 runs)"
 b_target "whoami >= 0.75x reflector" "$WHOAMI" ">=" 0.75 "${WHOAMI}x (the better of 2 runs)"
 if [ -s "$B_DIR/unbound.json" ]; then
-	r=$(b_ratio "$PING" "$(b_rel unbound)")
+	u=$(b_rel unbound)
+	r=$(b_ratio "$PING" "$u")
 	b_target "pktinfod -w 1 >= 1.25x Unbound" "$r" ">=" 1.25 \
-	    "${r}x (${PING}x / $(b_rel unbound)x the reflector)"
+	    "${r}x (${PING}x / $(printf '%.3f' "$u")x the reflector)"
 else
 	echo "SKIP  pktinfod -w 1 >= 1.25x Unbound: no Unbound row"
 fi
