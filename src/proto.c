@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "dgram.h"
+#include "jscan.h"
 #include "proto.h"
 
 #define PROTO_ID_MAX	64	/* SPEC 2: bytes of id, serialized */
@@ -29,12 +30,6 @@
 #define PROTO_ITEMS	32
 #define PROTO_TEXT	256
 
-/* A value as the client wrote it; p is NULL when the member is absent. */
-struct span {
-	const char	*p;
-	size_t		 n;
-};
-
 struct ctx {
 	const struct proto_env	*env;
 	const struct dgram_meta	*m;
@@ -44,10 +39,10 @@ struct ctx {
 	char			*out;
 	size_t			 cap;
 	cJSON			*root;
-	struct span		 spans[PROTO_SPANS];
+	struct jscan_span	 spans[PROTO_SPANS];
 	size_t			 nspans;
-	struct span		 id;	/* set only once validated */
-	struct span		 data;
+	struct jscan_span	 id;	/* set only once validated */
+	struct jscan_span	 data;
 	char			 msg[PROTO_MSG_MAX];
 	/* whoami's texts, referenced by the answer until it is printed */
 	char			 client[ADDR_STRLEN];
@@ -66,14 +61,6 @@ struct op {
 	int		(*fill)(struct ctx *, cJSON *);	/* NULL: no fields */
 };
 
-/* A strict RFC 8259 scanner over the raw request. */
-struct scan {
-	const char	*p;
-	const char	*end;
-	struct span	*spans;		/* NULL: record nothing */
-	size_t		 nspans;
-};
-
 static const char *const result_names[PROTO_RESULT_MAX] = {
 	[PROTO_OK] = "ok",
 	[PROTO_BAD_JSON] = "bad_json",
@@ -85,7 +72,6 @@ static const char *const result_names[PROTO_RESULT_MAX] = {
 	[PROTO_DROPPED] = "dropped",
 };
 
-static int scan_value(struct scan *, int);
 static enum proto_result fail(struct ctx *, enum proto_result, const char *,
     ...) __attribute__((format(PRINTF_ARCHETYPE, 3, 4)));
 
@@ -95,314 +81,6 @@ proto_result_name(enum proto_result r)
 	if ((unsigned int)r >= PROTO_RESULT_MAX)
 		return "unknown";
 	return result_names[r];
-}
-
-/* The offset of the first byte that does not start a well-formed UTF-8
- * sequence, or len.  The table is RFC 3629 section 4: it leaves out
- * overlongs (C0, C1, E0 80-9F, F0 80-8F), the surrogates U+D800-DFFF
- * (ED A0-BF) and everything above U+10FFFF (F4 90-BF, F5-FF). */
-static size_t
-utf8_check(const unsigned char *s, size_t len)
-{
-	static const unsigned char seq[][4] = {	/* lead from-to, 2nd byte */
-		{ 0xc2, 0xdf, 0x80, 0xbf }, { 0xe0, 0xe0, 0xa0, 0xbf },
-		{ 0xe1, 0xec, 0x80, 0xbf }, { 0xed, 0xed, 0x80, 0x9f },
-		{ 0xee, 0xef, 0x80, 0xbf }, { 0xf0, 0xf0, 0x90, 0xbf },
-		{ 0xf1, 0xf3, 0x80, 0xbf }, { 0xf4, 0xf4, 0x80, 0x8f },
-	};
-	size_t i = 0, j, k, n;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		for (j = 0; j < sizeof(seq) / sizeof(seq[0]); j++)
-			if (s[i] >= seq[j][0] && s[i] <= seq[j][1])
-				break;
-		n = s[i] >= 0xf0 ? 3 : s[i] >= 0xe0 ? 2 : 1;
-		if (j == sizeof(seq) / sizeof(seq[0]) || n >= len - i ||
-		    s[i + 1] < seq[j][2] || s[i + 1] > seq[j][3])
-			return i;
-		for (k = 2; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
-}
-
-/* 1 when text holds only ASCII bytes and no NUL: what nearly every request
- * is, checked a word at a time so that the exact checks below run only on
- * the rest.  The word test is the classic "has a zero byte" trick. */
-static int
-ascii_no_nul(const char *text, size_t len)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t w, acc = 0;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, text + i, 8);
-		acc |= w | ((w - ones) & ~w & highs);
-	}
-	for (; i < len; i++)
-		acc |= (unsigned char)text[i] == 0 ? highs :
-		    (unsigned char)text[i];
-	return (acc & highs) == 0;
-}
-
-/* Consume the next byte when it is one of set (a short literal, for the
- * rarer bytes: escapes, exponents, hex digits). */
-static int
-scan_any(struct scan *s, const char *set)
-{
-	if (s->p == s->end)
-		return 0;
-	for (; *set != '\0'; set++) {
-		if (*set == *s->p) {
-			s->p++;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Consume the next byte when it is ch. */
-static int
-scan_ch(struct scan *s, char ch)
-{
-	if (s->p == s->end || *s->p != ch)
-		return 0;
-	s->p++;
-	return 1;
-}
-
-/* RFC 8259 section 2: only these four are whitespace (cJSON skips every
- * byte up to 0x20). */
-static void
-scan_ws(struct scan *s)
-{
-	while (s->p != s->end && (*s->p == ' ' || *s->p == '\n' ||
-	    *s->p == '\t' || *s->p == '\r'))
-		s->p++;
-}
-
-static int
-scan_byte(struct scan *s, char ch)
-{
-	scan_ws(s);
-	return scan_ch(s, ch) ? 0 : -1;
-}
-
-/* RFC 8259 section 8.1 lets a parser ignore a byte order mark; cJSON does. */
-static void
-scan_start(struct scan *s, const char *text, size_t len)
-{
-	s->p = text;
-	s->end = text + len;
-	s->spans = NULL;
-	s->nspans = 0;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		s->p += 3;
-}
-
-static int
-scan_word(struct scan *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-static int
-scan_digits(struct scan *s)
-{
-	const char *start = s->p;
-
-	while (s->p != s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p == start ? -1 : 0;
-}
-
-/* RFC 8259 section 6.  cJSON also takes "01" and "1.", which would make
- * the verbatim copy in the answer invalid JSON. */
-static int
-scan_number(struct scan *s)
-{
-	scan_ch(s, '-');
-	if (!scan_ch(s, '0') && scan_digits(s) == -1)
-		return -1;
-	if (scan_ch(s, '.') && scan_digits(s) == -1)
-		return -1;
-	if (scan_any(s, "eE")) {
-		scan_any(s, "+-");
-		return scan_digits(s);
-	}
-	return 0;
-}
-
-/* The first byte at or after p that is a quote, a backslash or a control
- * character, or end: eight bytes at a time while they are plain.  A byte
- * b of word w is below 0x20 when (b - 0x20) borrows into its high bit
- * with b's own high bit clear; equal to c when b ^ c is zero. */
-static const char *
-plain_run(const char *p, const char *end)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t w, q, b;
-
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		q = w ^ (ones * '"');
-		b = w ^ (ones * '\\');
-		if ((((w - ones * 0x20) | (q - ones) | (b - ones)) &
-		    ~w & highs) != 0)
-			break;
-		p += 8;
-	}
-	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-		p++;
-	return p;
-}
-
-/* RFC 8259 section 7: control characters only as escapes (cJSON takes
- * them raw). */
-static int
-scan_string(struct scan *s)
-{
-	int i;
-
-	if (scan_byte(s, '"') == -1)
-		return -1;
-	for (;;) {
-		s->p = plain_run(s->p, s->end);
-		if (scan_ch(s, '"'))
-			break;
-		if (s->p == s->end || (unsigned char)*s->p < 0x20)
-			return -1;
-		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
-			continue;
-		if (!scan_ch(s, 'u'))
-			return -1;
-		for (i = 0; i < 4; i++)
-			if (!scan_any(s, "0123456789abcdefABCDEF"))
-				return -1;
-	}
-	return 0;
-}
-
-/* One "key": value; val is where the value starts. */
-static int
-scan_member(struct scan *s, int depth, const char **val)
-{
-	if (scan_string(s) == -1 || scan_byte(s, ':') == -1)
-		return -1;
-	scan_ws(s);
-	*val = s->p;
-	return scan_value(s, depth);
-}
-
-/* An object (close '}') or array (close ']') from its opening byte, nested
- * no deeper than cJSON allows, which also bounds the recursion. */
-static int
-scan_container(struct scan *s, int depth, char close)
-{
-	const char *val = NULL;
-	int r;
-
-	if (++depth > CJSON_NESTING_LIMIT)
-		return -1;
-	s->p++;
-	scan_ws(s);
-	if (scan_ch(s, close))
-		return 0;
-	do {
-		r = close == '}' ? scan_member(s, depth, &val) :
-		    scan_value(s, depth);
-		if (r == -1)
-			return -1;
-		if (depth == 1 && close == '}' && s->spans != NULL &&
-		    s->nspans < PROTO_SPANS) {
-			s->spans[s->nspans].p = val;
-			s->spans[s->nspans++].n = (size_t)(s->p - val);
-		}
-		scan_ws(s);
-	} while (scan_ch(s, ','));
-	return scan_byte(s, close);
-}
-
-static int
-scan_value(struct scan *s, int depth)
-{
-	scan_ws(s);
-	if (s->p == s->end)
-		return -1;
-	switch (*s->p) {
-	case '{':
-		return scan_container(s, depth, '}');
-	case '[':
-		return scan_container(s, depth, ']');
-	case '"':
-		return scan_string(s);
-	case 't':
-		return scan_word(s, "true");
-	case 'f':
-		return scan_word(s, "false");
-	case 'n':
-		return scan_word(s, "null");
-	}
-	return scan_number(s);
-}
-
-/* 0 when c's request is one RFC 8259 JSON text, else -1 and in bad the
- * offset of the first byte that is not.  Records the value spans of the
- * top-level object's first members in c->spans. */
-static int
-json_check(struct ctx *c, size_t *bad)
-{
-	struct scan s;
-
-	scan_start(&s, c->req, c->len);
-	s.spans = c->spans;
-	if (scan_value(&s, 0) == 0) {
-		scan_ws(&s);
-		if (s.p == s.end) {
-			c->nspans = s.nspans;
-			return 0;
-		}
-	}
-	*bad = (size_t)(s.p - c->req);
-	return -1;
-}
-
-/* The bytes of the value of the k-th member of the top-level object.  cJSON
- * keeps members in source order, so its k-th child is the k-th member in
- * the text whatever escapes the key is written with. */
-static int
-member_span(const char *text, size_t len, int k, struct span *v)
-{
-	struct scan s;
-	const char *val;
-
-	scan_start(&s, text, len);
-	if (scan_byte(&s, '{') == -1)
-		return -1;
-	while (scan_member(&s, 1, &val) == 0) {
-		if (k-- == 0) {
-			v->p = val;
-			v->n = (size_t)(s.p - val);
-			return 0;
-		}
-		if (scan_byte(&s, ',') == -1)
-			return -1;
-	}
-	return -1;
 }
 
 static enum proto_result
@@ -423,17 +101,16 @@ static enum proto_result
 request_parse(struct ctx *c)
 {
 	const char *end = c->req, *nul;
-	struct scan rest;
 	size_t bad;
 
 	if (c->len > c->env->max_datagram)
 		return fail(c, PROTO_TOO_LARGE, "datagram of %zu bytes exceeds "
 		    "max_datagram %zu", c->len, c->env->max_datagram);
-	if (!ascii_no_nul(c->req, c->len)) {
+	if (!jscan_ascii_no_nul(c->req, c->len)) {
 		if ((nul = memchr(c->req, '\0', c->len)) != NULL)
 			return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu",
 			    (size_t)(nul - c->req));
-		bad = utf8_check((const unsigned char *)c->req, c->len);
+		bad = jscan_utf8((const unsigned char *)c->req, c->len);
 		if (bad != c->len)
 			return fail(c, PROTO_BAD_JSON,
 			    "invalid UTF-8 at byte %zu", bad);
@@ -446,13 +123,11 @@ request_parse(struct ctx *c)
 	if (!cJSON_IsObject(c->root))
 		return fail(c, PROTO_BAD_JSON,
 		    "the request must be a JSON object");
-	rest.p = end;
-	rest.end = c->req + c->len;
-	scan_ws(&rest);
-	if (rest.p != rest.end)
+	if (jscan_ws(end, c->req + c->len) != c->req + c->len)
 		return fail(c, PROTO_BAD_JSON, "trailing data after the JSON "
 		    "object at byte %zu", (size_t)(end - c->req));
-	if (json_check(c, &bad) == -1)
+	if (jscan_text(c->req, c->len, c->spans, PROTO_SPANS, &c->nspans,
+	    &bad) == -1)
 		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", bad);
 	return PROTO_OK;
 }
@@ -495,13 +170,13 @@ members_find(const cJSON *root, struct members *mb)
  * child is the k-th member in the text whatever escapes the key is written
  * with. */
 static int
-value_span(const struct ctx *c, int k, struct span *v)
+value_span(const struct ctx *c, int k, struct jscan_span *v)
 {
 	if ((size_t)k < c->nspans) {
 		*v = c->spans[k];
 		return 0;
 	}
-	return member_span(c->req, c->len, k, v);
+	return jscan_member(c->req, c->len, k, v);
 }
 
 /* id is checked first, so that every later error answer carries it.
@@ -510,7 +185,7 @@ static enum proto_result
 request_members(struct ctx *c, const char **op)
 {
 	struct members mb;
-	struct span id;
+	struct jscan_span id;
 
 	members_find(c->root, &mb);
 	if (mb.id != NULL && value_span(c, mb.id_k, &id) == 0) {
@@ -661,7 +336,7 @@ add_raw_bytes(struct ctx *c, cJSON *obj, const char *name, const char *p,
 /* A value as the client wrote it.  A value that does not fit in out could
  * not be answered anyway. */
 static int
-add_raw(struct ctx *c, cJSON *obj, const char *name, const struct span *v)
+add_raw(struct ctx *c, cJSON *obj, const char *name, const struct jscan_span *v)
 {
 	if (v->n >= c->cap)
 		return -1;
