@@ -16,6 +16,7 @@ typedef ADDRESS_FAMILY sa_family_t;
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netdb.h>
 #endif
 
 #endif

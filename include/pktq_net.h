@@ -1,6 +1,7 @@
-/* pktq_net: every platform call pktq makes — name resolution, its client
- * socket (never connected), the wait for an answer, and a monotonic clock —
- * so a port to another platform replaces this one file. */
+/* pktq_net: every platform call pktq makes — its client socket (never
+ * connected), the wait for an answer, a monotonic clock, error texts — so
+ * a port to another platform replaces this one file; pktq_net_resolve.c,
+ * shared, turns a host name into addresses with getaddrinfo. */
 #ifndef PKTINFOD_PKTQ_NET_H
 #define PKTINFOD_PKTQ_NET_H
 
@@ -13,6 +14,8 @@
 int pktq_net_init(void);
 /* Text for an error number of these functions (strerror, or a WSA* name). */
 const char *pktq_net_strerror(int err);
+/* Text for a getaddrinfo error code. */
+const char *pktq_net_gai_strerror(int rc);
 
 /* One address a host name resolved to. */
 struct pktq_net_addr {
