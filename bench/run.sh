@@ -369,7 +369,16 @@ b_best() {
 	for r in "$@"; do b_rel "$r"; echo; done |
 	    awk '$1 > m { m = $1 } END { if (m > 0) printf "%.3f", m }'
 }
-PING=$(b_best ping ping2)
+# b_median ROW...: the median relative rate of the rows that ran.
+b_median() {
+	for r in "$@"; do b_rel "$r"; echo; done | awk 'NF' | sort -n |
+	    awk '{ v[NR] = $1 } END { if (NR > 0) printf "%.3f",
+		(NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# ping has five rows (two of its own, three beside --naive-source): their
+# median, so that one row caught in a spike of the host (one came out at
+# 0.98x beside others at 0.82x) cannot decide the verdict.
+PING=$(b_median ping ping2 ping_n1 ping_n2 ping_n3)
 ECHO=$(b_best echo echo2)
 WHOAMI=$(b_best whoami whoami2)
 
@@ -431,7 +440,7 @@ b_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.3f"
 
 echo
 echo "targets (ISSUE 5):"
-b_target "ping >= 0.85x reflector" "$PING" ">=" 0.85 "${PING}x (the better of 2 runs, each over its reflector bracket)"
+b_target "ping >= 0.85x reflector" "$PING" ">=" 0.85 "${PING}x (the median of 5 runs, each over its reflector bracket)"
 b_target "echo 256 B >= 0.75x reflector" "$ECHO" ">=" 0.75 "${ECHO}x (the better of 2 runs)"
 b_target "whoami >= 0.75x reflector" "$WHOAMI" ">=" 0.75 "${WHOAMI}x (the better of 2 runs)"
 if [ -s "$B_DIR/unbound.json" ]; then
