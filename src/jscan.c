@@ -57,9 +57,9 @@ jscan_utf8(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* 1 when text holds only ASCII bytes and no NUL: what nearly every request
- * is, checked a word at a time so that the exact checks below run only on
- * the rest.  The word test is the classic "has a zero byte" trick. */
+/* What nearly every request is, checked a word at a time so that the exact
+ * NUL and UTF-8 checks run only on the rest.  The word test is the classic
+ * "has a zero byte" trick. */
 int
 jscan_ascii_no_nul(const char *text, size_t len)
 {
