@@ -418,6 +418,14 @@ echo "row unreliable).  RSS: the server's VmRSS before -> after the row."
 echo "(*) -w 2 gets CPUs 0 and 1, so its workers share CPU 1 with pktbench."
 [ -n "$UNBOUND_NOTE" ] && echo "$UNBOUND_NOTE"
 [ -n "$DNSMASQ_NOTE" ] && echo "$DNSMASQ_NOTE"
+# The reflector's rows measure the host as much as anything: when they
+# spread by more than 15 %, the host changed speed during the run, and a
+# ratio whose rows straddle the change says little.
+for r in $ROWS; do
+	case $r in refl*_lat) ;; refl*) b_rps "$r"; echo ;; esac
+done | awk 'NF { if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
+	END { if (min > 0 && max / min > 1.15)
+		printf "WARNING: the reflector moved between %.0f and %.0f req/s (%.2fx) within the run: the host changed speed, so re-run before trusting a verdict\n", min, max, max / min }'
 
 # --- the targets ----------------------------------------------------------
 
