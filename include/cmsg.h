@@ -5,17 +5,20 @@
 #define PKTINFOD_CMSG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dgram.h"
 #include "srcsel.h"
 
 /*
  * Linux delivers both IP_PKTINFO and a v4-mapped IPV6_PKTINFO for an IPv4
- * datagram on a dual-stack socket; the slack covers one unexpected control
- * message so that its presence alone does not set MSG_CTRUNC.
+ * datagram on a dual-stack socket, and SO_RXQ_OVFL's drop count once the
+ * kernel has dropped any; the slack covers one unexpected control message
+ * so that its presence alone does not set MSG_CTRUNC.
  */
 #define CMSG_RECV_SPACE (CMSG_SPACE(sizeof(struct in_pktinfo)) + \
-	CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(64))
+	CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t)) + \
+	CMSG_SPACE(64))
 #define CMSG_SEND_SPACE (CMSG_SPACE(sizeof(struct in6_pktinfo)))
 
 union cmsg_recv_buf {
@@ -34,8 +37,8 @@ enum cmsg_status {
 	CMSG_NO_PKTINFO		/* no pktinfo of the datagram's family */
 };
 
-/* Fill m->dst, m->spec_dst and m->ifindex from msg's control data and
- * flags; m->peer must already be set.  An IPv4 peer takes IP_PKTINFO and
+/* Fill m->dst, m->spec_dst, m->ifindex and m->rxq_drops from msg's
+ * control data and flags; m->peer must already be set.  An IPv4 peer takes IP_PKTINFO and
  * falls back to a v4-mapped IPV6_PKTINFO; an IPv6 peer takes IPV6_PKTINFO. */
 enum cmsg_status cmsg_parse(struct dgram_meta *m, const struct msghdr *msg);
 /* Build into buf the control message that sends from sel; returns the

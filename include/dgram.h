@@ -3,6 +3,8 @@
 #ifndef PKTINFOD_DGRAM_H
 #define PKTINFOD_DGRAM_H
 
+#include <stdint.h>
+
 #include "netinc.h"
 
 struct dgram_meta {
@@ -11,6 +13,10 @@ struct dgram_meta {
 	struct in6_addr spec_dst;	/* IPv4: the local address the kernel reported
 					 * (ip(7) ipi_spec_dst); IPv6: equal to dst */
 	unsigned int ifindex;		/* I: the ingress interface */
+	/* socket(7) SO_RXQ_OVFL: the socket's count of datagrams the kernel
+	 * dropped before this one was queued; 0 when none (or not reported:
+	 * Linux sends it only once non-zero, Windows has no such count). */
+	uint32_t rxq_drops;
 };
 
 #endif

@@ -1,6 +1,7 @@
-/* jscan: the checks of a request's raw bytes that cJSON does not make
- * (RFC 8259 and RFC 3629 to the letter), and where the values of the
- * top-level object's members are, so that they can be copied verbatim. */
+/* jscan: the strict reader of a request's raw bytes (RFC 8259 and RFC 3629
+ * to the letter): it checks the whole text and says where the top-level
+ * object's members are, so that names can be compared unescaped and values
+ * copied verbatim. */
 #ifndef PKTINFOD_JSCAN_H
 #define PKTINFOD_JSCAN_H
 
@@ -22,15 +23,36 @@ size_t jscan_utf8(const unsigned char *text, size_t len);
 /* The first byte at or after p that is not RFC 8259 whitespace, or end. */
 const char *jscan_ws(const char *p, const char *end);
 
-/* 0 when text is one RFC 8259 JSON text (an optional byte order mark
- * aside), with the value spans of the top-level object's first members in
- * spans (at most max, their count in *n); else -1 and in *bad the offset of
- * the first byte that is not. */
-int jscan_text(const char *text, size_t len, struct jscan_span *spans,
-    size_t max, size_t *n, size_t *bad);
+/* A member of the top-level object: its name as written between the
+ * quotes (escaped set when that holds a backslash) and its value. */
+struct jscan_member {
+	struct jscan_span	 name;
+	struct jscan_span	 value;
+	int			 escaped;
+};
 
-/* The value span of the k-th member (from 0) of the object text; -1 when
- * there is none. */
-int jscan_member(const char *text, size_t len, int k, struct jscan_span *v);
+enum jscan_result {
+	JSCAN_OK,
+	JSCAN_INVALID,		/* not one RFC 8259 JSON text */
+	JSCAN_NOT_OBJECT,	/* a JSON text, but not an object */
+	JSCAN_TRAILING		/* an object, then more than whitespace */
+};
+
+/* Check that text is one RFC 8259 JSON object (an optional byte order
+ * mark aside), nested no deeper than cJSON nests, and record its members
+ * in mem (at most max; their count in *n, which may exceed max).  *at is
+ * the offset of the first bad byte (JSCAN_INVALID) or of the end of the
+ * value (JSCAN_NOT_OBJECT, JSCAN_TRAILING). */
+enum jscan_result jscan_object(const char *text, size_t len,
+    struct jscan_member *mem, size_t max, size_t *n, size_t *at);
+
+/* 0 when text is one RFC 8259 JSON text of any kind; else -1 and in *bad
+ * the offset of the first byte that is not. */
+int jscan_valid(const char *text, size_t len, size_t *bad);
+
+/* The unescaped bytes (RFC 8259 section 7) of the n bytes at p, the
+ * inside of a string jscan_object accepted, into out (room for n bytes
+ * is enough); their count.  \u0000 becomes a NUL byte. */
+size_t jscan_unescape(const char *p, size_t n, char *out);
 
 #endif

@@ -21,6 +21,9 @@ const char *log_level_name(enum log_level level);
 void log_init(const char *ident, enum log_level level, int use_syslog);
 /* Change the threshold (SIGHUP reload). */
 void log_set_level(enum log_level level);
+/* Non-zero when messages of level are logged: lets a caller skip the
+ * work of formatting a message nobody reads. */
+int log_enabled(enum log_level level);
 /* Log at level when the threshold allows it. */
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(PRINTF_ARCHETYPE, 2, 3)));

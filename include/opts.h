@@ -30,6 +30,7 @@ struct opts {
 	int naive_source;
 	size_t max_datagram;
 	unsigned int amplification_factor;
+	uint16_t min_source_port;	/* lower source ports get no answer */
 	struct addr_cidr admin_allow[OPTS_MAX_ACL];
 	size_t nadmin_allow;
 };

@@ -7,6 +7,7 @@
 #define PKTINFOD_PLAT_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "opts.h"
@@ -39,13 +40,21 @@ int plat_evthread(void);
 /* Start fn(arg) on a thread that takes no signals: the main thread's stop
  * events must see them all.  0 / an error number. */
 int plat_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
-/* Deliver the stop and reload requests as events of base: stop(arg, why)
- * for SIGTERM and SIGINT (Windows: Ctrl-C, Ctrl-Break, console close,
- * logoff, shutdown, service stop), reload(arg) for SIGHUP where there is
- * one.  NULL on failure (logged). */
+/* What the operator's signals ask of the daemon, as calls on the loop's
+ * thread: stop(arg, why) for SIGTERM and SIGINT (Windows: Ctrl-C,
+ * console close, logoff, shutdown, service stop), reload(arg) for SIGHUP
+ * where there is one, counters(arg) for SIGUSR1 (Windows: Ctrl-Break). */
+struct plat_signals {
+	void (*stop)(void *arg, const char *why);
+	void (*reload)(void *arg);
+	void (*counters)(void *arg);
+	void *arg;
+};
+
+/* Deliver the operator's signals as events of base (SIGUSR2 and SIGPIPE
+ * are ignored).  NULL on failure (logged). */
 struct plat_stop *plat_stop_new(struct event_base *base,
-    void (*stop)(void *arg, const char *why), void (*reload)(void *arg),
-    void *arg);
+    const struct plat_signals *sig);
 /* Remove the events; a console or service stop waiting for the daemon to
  * finish may go on then. */
 void plat_stop_free(struct plat_stop *ps);
@@ -55,6 +64,9 @@ int plat_drop_privileges(const char *user);
 int plat_daemonize(void);
 /* The process id, for the pid file. */
 long plat_pid(void);
+/* n random bytes from the system (getrandom(2); BCryptGenRandom) into
+ * buf: the keys of hash tables an attacker fills.  0 / -1 (logged). */
+int plat_random(void *buf, size_t n);
 /* rename(2): from replaces to atomically.  0 / -1 with errno. */
 int plat_rename(const char *from, const char *to);
 /* The service is up: the sockets are bound (Windows: SERVICE_RUNNING). */

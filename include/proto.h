@@ -11,6 +11,11 @@
 #include "dgram.h"
 
 struct cJSON;
+struct proto_work;
+struct siphash_key;
+
+/* The largest datagram proto_answer reads: UDP's length field. */
+#define PROTO_DATAGRAM_MAX 65535
 
 /* What became of one request: the counter the caller bumps. */
 enum proto_result {
@@ -22,6 +27,7 @@ enum proto_result {
 	PROTO_FORBIDDEN,
 	PROTO_TRUNCATED,	/* a "truncated" answer was sent instead */
 	PROTO_DROPPED,		/* nothing may be sent (amplification) */
+	PROTO_NOT_A_REQUEST,	/* an answer (ok or error member): never answered */
 	PROTO_RESULT_MAX
 };
 
@@ -45,14 +51,23 @@ struct proto_env {
 	void *arg;			/* passed to uptime_s and stats */
 };
 
+/* The room proto_answer needs for one request's members (about 700 KiB
+ * of address space, touched only as far as requests reach): one per
+ * worker, keyed with key (random per process) for its hash table.  NULL /
+ * ENOMEM. */
+struct proto_work *proto_work_new(const struct siphash_key *key);
+/* Free w. */
+void proto_work_free(struct proto_work *w);
+
 /* Answer the request req of len bytes (len is the datagram's full length:
- * above env->max_datagram only the first max_datagram bytes are in req).
- * m describes the datagram, local_port is the daemon's port.  Writes the
- * answer to out (cap bytes) and returns its length, or 0 when nothing may be
- * sent; *res tells which counter to bump. */
-size_t proto_answer(const struct proto_env *env, const struct dgram_meta *m,
-    uint16_t local_port, const char *req, size_t len, char *out, size_t cap,
-    enum proto_result *res);
+ * above env->max_datagram only the first max_datagram bytes are in req,
+ * and env->max_datagram is at most PROTO_DATAGRAM_MAX).  m describes the
+ * datagram, local_port is the daemon's port, work is the caller's.  Writes
+ * the answer to out (cap bytes) and returns its length, or 0 when nothing
+ * may be sent; *res tells which counter to bump. */
+size_t proto_answer(const struct proto_env *env, struct proto_work *work,
+    const struct dgram_meta *m, uint16_t local_port, const char *req,
+    size_t len, char *out, size_t cap, enum proto_result *res);
 /* The counter name of r ("bad_json", ...). */
 const char *proto_result_name(enum proto_result r);
 

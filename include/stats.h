@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "netinc.h"
+#include "policy.h"
 #include "proto.h"
 
 #define STATS_LOCAL_SLOTS 32
@@ -19,6 +20,7 @@ enum stats_counter {
 	STATS_NO_PKTINFO,	/* dropped: control data cut or no pktinfo */
 	STATS_RATE_LIMITED,
 	STATS_SEND_ERRORS,
+	STATS_RXQ_DROPPED,	/* the kernel's drops (SO_RXQ_OVFL) */
 	STATS_COUNTER_MAX
 };
 
@@ -35,6 +37,7 @@ struct stats_errno {
 struct stats {
 	uint64_t counter[STATS_COUNTER_MAX];
 	uint64_t result[PROTO_RESULT_MAX];	/* by proto_answer outcome */
+	uint64_t policy[POLICY_VERDICT_MAX];	/* by policy_check verdict */
 	struct stats_local local[STATS_LOCAL_SLOTS];
 	unsigned int nlocal;
 	uint64_t local_other;		/* local addresses past the table */
@@ -48,12 +51,19 @@ struct stats {
  * atomic loads and stores (plain moves on common CPUs, no locked
  * instructions): the reader sees each counter whole, perhaps a little old.
  */
+/* Add n to the counter c of the calling worker's own stats. */
+static inline void
+stats_add_n(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+	    __ATOMIC_RELAXED);
+}
+
 /* Add one to the counter c of the calling worker's own stats. */
 static inline void
 stats_inc(uint64_t *c)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
-	    __ATOMIC_RELAXED);
+	stats_add_n(c, 1);
 }
 
 /* Count one datagram received on local address dst. */

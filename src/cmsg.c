@@ -47,17 +47,44 @@ take_in6_pktinfo(struct dgram_meta *m, const struct cmsghdr *c)
 	m->ifindex = pi.ipi6_ifindex;
 }
 
+/* socket(7) SO_RXQ_OVFL: a uint32_t, the socket's drop count when this
+ * datagram was queued. */
+#if HAVE_DECL_SO_RXQ_OVFL
+static int
+take_rxq_ovfl(struct dgram_meta *m, const struct msghdr *msg,
+    const struct cmsghdr *c)
+{
+	if (!cmsg_is(msg, c, SOL_SOCKET, SO_RXQ_OVFL, sizeof(uint32_t)))
+		return 0;
+	memcpy(&m->rxq_drops, CMSG_DATA(c), sizeof(m->rxq_drops));
+	return 1;
+}
+#else
+static int
+take_rxq_ovfl(struct dgram_meta *m, const struct msghdr *msg,
+    const struct cmsghdr *c)
+{
+	(void)m;
+	(void)msg;
+	(void)c;
+	return 0;
+}
+#endif
+
 enum cmsg_status
 cmsg_parse(struct dgram_meta *m, const struct msghdr *msg)
 {
 	struct cmsghdr *c;
 	int v4peer, have4 = 0, have6 = 0;
 
+	m->rxq_drops = 0;
 	if (msg->msg_flags & MSG_CTRUNC)
 		return CMSG_CTRUNC;
 	v4peer = addr_is_v4mapped(&m->peer.sin6_addr);
 	for (c = CMSG_FIRSTHDR(msg); c != NULL;
 	    c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (take_rxq_ovfl(m, msg, c))
+			continue;
 		if (v4peer && !have4 && cmsg_is(msg, c, IPPROTO_IP, IP_PKTINFO,
 		    sizeof(struct in_pktinfo))) {
 			take_in_pktinfo(m, c);

@@ -55,6 +55,7 @@ cmsg_parse(struct dgram_meta *m, const WSAMSG *msg)
 	WSACMSGHDR *c;
 	int v4peer, have4 = 0, have6 = 0;
 
+	m->rxq_drops = 0;	/* Winsock reports no receive-queue drops */
 	if (msg->dwFlags & MSG_CTRUNC)
 		return CMSG_CTRUNC;
 	v4peer = addr_is_v4mapped(&m->peer.sin6_addr);

@@ -15,9 +15,10 @@
 struct scan {
 	const char		*p;
 	const char		*end;
-	struct jscan_span	*spans;	/* the top-level members' values */
+	struct jscan_member	*mem;	/* the top-level object's members */
 	size_t			 max;	/* 0: record nothing */
-	size_t			 nspans;
+	size_t			 nmem;
+	int			 escaped;	/* the last string had a '\\' */
 };
 
 static int scan_value(struct scan *, int);
@@ -134,9 +135,10 @@ scan_start(struct scan *s, const char *text, size_t len)
 {
 	s->p = text;
 	s->end = text + len;
-	s->spans = NULL;
+	s->mem = NULL;
 	s->max = 0;
-	s->nspans = 0;
+	s->nmem = 0;
+	s->escaped = 0;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		s->p += 3;
 }
@@ -204,41 +206,105 @@ plain_run(const char *p, const char *end)
 	return p;
 }
 
+static int
+hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Four hex digits of a \\u escape, from p: their value, or -1. */
+static long
+hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i, d;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((d = hex_digit(p[i])) < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* The \\u escape after "\\u": a code point, or a UTF-16 surrogate pair
+ * written as two escapes.  A lone surrogate is refused: it stands for no
+ * character (RFC 8259 section 8.2, RFC 7493 section 2.1), and cJSON, which
+ * reads the config and the answers, refuses it too. */
+static int
+scan_u_escape(struct scan *s)
+{
+	long hi = hex4(s->p, s->end), lo;
+
+	if (hi < 0) {
+		while (s->p < s->end && hex_digit(*s->p) >= 0)
+			s->p++;		/* to the bad digit, for the message */
+		return -1;
+	}
+	s->p += 4;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return -1;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return 0;
+	if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u' ||
+	    (lo = hex4(s->p + 2, s->end)) < 0xdc00 || lo > 0xdfff)
+		return -1;
+	s->p += 6;
+	return 0;
+}
+
 /* RFC 8259 section 7: control characters only as escapes (cJSON takes
  * them raw). */
 static int
 scan_string(struct scan *s)
 {
-	int i;
-
 	if (scan_byte(s, '"') == -1)
 		return -1;
+	s->escaped = 0;
 	for (;;) {
 		s->p = plain_run(s->p, s->end);
 		if (scan_ch(s, '"'))
 			break;
 		if (s->p == s->end || (unsigned char)*s->p < 0x20)
 			return -1;
+		s->escaped = 1;
 		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
 			continue;
-		if (!scan_ch(s, 'u'))
+		if (!scan_ch(s, 'u') || scan_u_escape(s) == -1)
 			return -1;
-		for (i = 0; i < 4; i++)
-			if (!scan_any(s, "0123456789abcdefABCDEF"))
-				return -1;
 	}
 	return 0;
 }
 
-/* One "key": value; val is where the value starts. */
+/* One "key": value, recorded when it is a member of the top-level
+ * object. */
 static int
-scan_member(struct scan *s, int depth, const char **val)
+scan_member(struct scan *s, int depth)
 {
-	if (scan_string(s) == -1 || scan_byte(s, ':') == -1)
+	struct jscan_member mb;
+
+	scan_ws(s);
+	mb.name.p = s->p + 1;
+	if (scan_string(s) == -1)
+		return -1;
+	mb.name.n = (size_t)(s->p - 1 - mb.name.p);
+	mb.escaped = s->escaped;
+	if (scan_byte(s, ':') == -1)
 		return -1;
 	scan_ws(s);
-	*val = s->p;
-	return scan_value(s, depth);
+	mb.value.p = s->p;
+	if (scan_value(s, depth) == -1)
+		return -1;
+	mb.value.n = (size_t)(s->p - mb.value.p);
+	if (depth == 1) {
+		if (s->nmem < s->max)
+			s->mem[s->nmem] = mb;
+		s->nmem++;
+	}
+	return 0;
 }
 
 /* An object (close '}') or array (close ']') from its opening byte, nested
@@ -246,9 +312,6 @@ scan_member(struct scan *s, int depth, const char **val)
 static int
 scan_container(struct scan *s, int depth, char close)
 {
-	const char *val = NULL;
-	int r;
-
 	if (++depth > CJSON_NESTING_LIMIT)
 		return -1;
 	s->p++;
@@ -256,14 +319,9 @@ scan_container(struct scan *s, int depth, char close)
 	if (scan_ch(s, close))
 		return 0;
 	do {
-		r = close == '}' ? scan_member(s, depth, &val) :
-		    scan_value(s, depth);
-		if (r == -1)
+		if ((close == '}' ? scan_member(s, depth) :
+		    scan_value(s, depth)) == -1)
 			return -1;
-		if (depth == 1 && close == '}' && s->nspans < s->max) {
-			s->spans[s->nspans].p = val;
-			s->spans[s->nspans++].n = (size_t)(s->p - val);
-		}
 		scan_ws(s);
 	} while (scan_ch(s, ','));
 	return scan_byte(s, close);
@@ -292,43 +350,98 @@ scan_value(struct scan *s, int depth)
 	return scan_number(s);
 }
 
-int
-jscan_text(const char *text, size_t len, struct jscan_span *spans,
-    size_t max, size_t *n, size_t *bad)
+enum jscan_result
+jscan_object(const char *text, size_t len, struct jscan_member *mem,
+    size_t max, size_t *n, size_t *at)
 {
 	struct scan s;
+	const char *start;
 
 	scan_start(&s, text, len);
-	s.spans = spans;
-	s.max = max;
-	if (scan_value(&s, 0) == 0) {
-		scan_ws(&s);
-		if (s.p == s.end) {
-			*n = s.nspans;
-			return 0;
-		}
+	scan_ws(&s);
+	start = s.p;
+	if (start != s.end && *start == '{') {
+		s.mem = mem;
+		s.max = max;
 	}
-	*bad = (size_t)(s.p - text);
-	return -1;
+	if (scan_value(&s, 0) == -1) {
+		*at = (size_t)(s.p - text);
+		return JSCAN_INVALID;
+	}
+	*at = (size_t)(s.p - text);
+	if (*start != '{')
+		return JSCAN_NOT_OBJECT;
+	if (jscan_ws(s.p, s.end) != s.end)
+		return JSCAN_TRAILING;
+	*n = s.nmem;
+	return JSCAN_OK;
 }
 
 int
-jscan_member(const char *text, size_t len, int k, struct jscan_span *v)
+jscan_valid(const char *text, size_t len, size_t *bad)
 {
-	struct scan s;
-	const char *val;
+	size_t n;
+	enum jscan_result r = jscan_object(text, len, NULL, 0, &n, bad);
 
-	scan_start(&s, text, len);
-	if (scan_byte(&s, '{') == -1)
-		return -1;
-	while (scan_member(&s, 1, &val) == 0) {
-		if (k-- == 0) {
-			v->p = val;
-			v->n = (size_t)(s.p - val);
-			return 0;
-		}
-		if (scan_byte(&s, ',') == -1)
-			return -1;
+	return r == JSCAN_OK || r == JSCAN_NOT_OBJECT ? 0 : -1;
+}
+
+/* The bytes of code point cp in UTF-8 at out; their count. */
+static size_t
+put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
 	}
-	return -1;
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* No escape's UTF-8 is longer than the escape: \\uXXXX (6 bytes) makes at
+ * most 3, a pair (12) makes 4.  The text was checked by jscan_object, so
+ * every escape is well formed. */
+size_t
+jscan_unescape(const char *p, size_t n, char *out)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *end = p + n, *e;
+	char *o = out;
+	unsigned long cp;
+
+	while (p < end) {
+		if (*p != '\\') {
+			*o++ = *p++;
+			continue;
+		}
+		if (p[1] != 'u') {
+			e = strchr(from, p[1]);
+			*o++ = to[e - from];
+			p += 2;
+			continue;
+		}
+		cp = (unsigned long)hex4(p + 2, end);
+		p += 6;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) +
+			    ((unsigned long)hex4(p + 2, end) - 0xdc00);
+			p += 6;
+		}
+		o += put_utf8(o, cp);
+	}
+	return (size_t)(o - out);
 }

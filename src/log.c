@@ -59,6 +59,12 @@ log_set_level(enum log_level level)
 	threshold = level;
 }
 
+int
+log_enabled(enum log_level level)
+{
+	return level <= threshold;
+}
+
 static void log_vmsg(enum log_level, const char *, va_list)
     __attribute__((format(PRINTF_ARCHETYPE, 2, 0)));
 

@@ -17,13 +17,15 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_SYSLOG,
 	OPT_NAIVE_SOURCE,
-	OPT_BATCH
+	OPT_BATCH,
+	OPT_MIN_SOURCE_PORT
 };
 
 static const char usage_text[] =
     "usage: pktinfod [-l ADDR[:PORT]]... [-p PORT] [-w N] [-u USER] [-d]\n"
     "                [-P PIDFILE] [--ready-file FILE] [--log-level LEVEL]\n"
-    "                [--syslog] [--batch N] [--naive-source]\n"
+    "                [--syslog] [--batch N] [--min-source-port PORT]\n"
+    "                [--naive-source]\n"
     "                [-V|--version] [-h|--help]\n";
 
 static const struct option long_opts[] = {
@@ -31,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, 'p' },
 	{ "workers", required_argument, NULL, 'w' },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "min-source-port", required_argument, NULL, OPT_MIN_SOURCE_PORT },
 	{ "user", required_argument, NULL, 'u' },
 	{ "daemon", no_argument, NULL, 'd' },
 	{ "pidfile", required_argument, NULL, 'P' },
@@ -58,6 +61,7 @@ set_defaults(struct opts *o)
 	o->log_level = LOG_LVL_INFO;
 	o->max_datagram = 4096;
 	o->amplification_factor = 3;
+	o->min_source_port = 1024;
 	addr_cidr_parse(&o->admin_allow[0], "127.0.0.0/8");
 	addr_cidr_parse(&o->admin_allow[1], "::1/128");
 	o->nadmin_allow = 2;
@@ -130,6 +134,14 @@ opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 				return usage_error(err, errlen, "--batch", optarg,
 				    "not a batch size (1-256)");
 			o->batch = (unsigned int)v;
+			break;
+		case OPT_MIN_SOURCE_PORT:
+			if (cli_number(&v, optarg, 0, 65535) == -1)
+				return usage_error(err, errlen,
+				    "--min-source-port", optarg,
+				    "not a port number (0-65535; 0: every port "
+				    "but 0)");
+			o->min_source_port = (uint16_t)v;
 			break;
 		case 'u':
 			o->user = optarg;

@@ -4,6 +4,8 @@
 #include "config.h"
 #endif
 
+#include <sys/random.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -19,11 +21,13 @@
 #include "log.h"
 #include "plat.h"
 
+/* The signals delivered as events, and what each asks for. */
+static const int plat_signal_list[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+#define PLAT_NSIGNALS (sizeof(plat_signal_list) / sizeof(plat_signal_list[0]))
+
 struct plat_stop {
-	struct event *term, *intr, *hup;
-	void (*stop)(void *, const char *);
-	void (*reload)(void *);
-	void *arg;
+	struct event *ev[PLAT_NSIGNALS];
+	struct plat_signals sig;
 };
 
 int
@@ -32,11 +36,13 @@ plat_main(int argc, char **argv, int (*run)(int, char **))
 	return run(argc, argv);
 }
 
-/* A client that vanished must not kill the daemon with SIGPIPE. */
+/* A client that vanished must not kill the daemon with SIGPIPE, nor a
+ * stray SIGUSR2 (whose default action is to terminate). */
 int
 plat_init(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	return 0;
 }
 
@@ -91,34 +97,40 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	struct plat_stop *ps = arg;
 
 	(void)what;
-	if (sig == SIGHUP)
-		ps->reload(ps->arg);
-	else
-		ps->stop(ps->arg, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	switch (sig) {
+	case SIGHUP:
+		ps->sig.reload(ps->sig.arg);
+		break;
+	case SIGUSR1:
+		ps->sig.counters(ps->sig.arg);
+		break;
+	default:
+		ps->sig.stop(ps->sig.arg, sig == SIGTERM ? "SIGTERM" :
+		    "SIGINT");
+		break;
+	}
 }
 
 struct plat_stop *
-plat_stop_new(struct event_base *base, void (*stop)(void *, const char *),
-    void (*reload)(void *), void *arg)
+plat_stop_new(struct event_base *base, const struct plat_signals *sig)
 {
 	struct plat_stop *ps;
+	size_t i;
 
 	if ((ps = calloc(1, sizeof(*ps))) == NULL) {
 		log_error("cannot add signal events: %s", strerror(errno));
 		return NULL;
 	}
-	ps->stop = stop;
-	ps->reload = reload;
-	ps->arg = arg;
-	ps->term = evsignal_new(base, SIGTERM, on_signal, ps);
-	ps->intr = evsignal_new(base, SIGINT, on_signal, ps);
-	ps->hup = evsignal_new(base, SIGHUP, on_signal, ps);
-	if (ps->term == NULL || ps->intr == NULL || ps->hup == NULL ||
-	    event_add(ps->term, NULL) == -1 || event_add(ps->intr, NULL) == -1 ||
-	    event_add(ps->hup, NULL) == -1) {
-		log_error("cannot add signal events");
-		plat_stop_free(ps);
-		return NULL;
+	ps->sig = *sig;
+	for (i = 0; i < PLAT_NSIGNALS; i++) {
+		ps->ev[i] = evsignal_new(base, plat_signal_list[i], on_signal,
+		    ps);
+		if (ps->ev[i] == NULL || event_add(ps->ev[i], NULL) == -1) {
+			log_error("cannot add the event for signal %d",
+			    plat_signal_list[i]);
+			plat_stop_free(ps);
+			return NULL;
+		}
 	}
 	return ps;
 }
@@ -126,14 +138,13 @@ plat_stop_new(struct event_base *base, void (*stop)(void *, const char *),
 void
 plat_stop_free(struct plat_stop *ps)
 {
+	size_t i;
+
 	if (ps == NULL)
 		return;
-	if (ps->term != NULL)
-		event_free(ps->term);
-	if (ps->intr != NULL)
-		event_free(ps->intr);
-	if (ps->hup != NULL)
-		event_free(ps->hup);
+	for (i = 0; i < PLAT_NSIGNALS; i++)
+		if (ps->ev[i] != NULL)
+			event_free(ps->ev[i]);
 	free(ps);
 }
 
@@ -172,6 +183,25 @@ long
 plat_pid(void)
 {
 	return (long)getpid();
+}
+
+int
+plat_random(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = getrandom(p, n, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_error("getrandom: %s", strerror(errno));
+			return -1;
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
 }
 
 int

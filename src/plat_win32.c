@@ -6,12 +6,14 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <winsock2.h>
 #include <windows.h>
+#include <bcrypt.h>
 #include <tlhelp32.h>
 
 #include <event2/event.h>
@@ -28,9 +30,9 @@
 
 struct plat_stop {
 	struct event *ev;		/* activated from the handler threads */
+	struct event *counters_ev;	/* likewise, for Ctrl-Break */
 	const char *why;
-	void (*stop)(void *, const char *);
-	void *arg;
+	struct plat_signals sig;
 };
 
 /*
@@ -65,14 +67,23 @@ request_stop(const char *why)
 	ReleaseSRWLockExclusive(&g.lock);
 }
 
+/* Ctrl-Break: the counters in the log, as SIGUSR1 on POSIX; before the
+ * loop runs there are none to log. */
+static void
+request_counters(void)
+{
+	AcquireSRWLockExclusive(&g.lock);
+	if (g.stop != NULL)
+		event_active(g.stop->counters_ev, EV_READ, 0);
+	ReleaseSRWLockExclusive(&g.lock);
+}
+
 static const char *
 console_event_name(DWORD type)
 {
 	switch (type) {
 	case CTRL_C_EVENT:
 		return "Ctrl-C";
-	case CTRL_BREAK_EVENT:
-		return "Ctrl-Break";
 	case CTRL_CLOSE_EVENT:
 		return "console closed";
 	case CTRL_LOGOFF_EVENT:
@@ -87,9 +98,12 @@ console_event_name(DWORD type)
 static BOOL WINAPI
 on_console_event(DWORD type)
 {
+	if (type == CTRL_BREAK_EVENT) {
+		request_counters();
+		return TRUE;
+	}
 	request_stop(console_event_name(type));
-	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT &&
-	    g.finished != NULL)
+	if (type != CTRL_C_EVENT && g.finished != NULL)
 		WaitForSingleObject(g.finished, PLAT_CLOSE_WAIT_MS);
 	return TRUE;
 }
@@ -317,25 +331,36 @@ on_stop_event(evutil_socket_t fd, short what, void *arg)
 	AcquireSRWLockExclusive(&g.lock);
 	why = ps->why;
 	ReleaseSRWLockExclusive(&g.lock);
-	ps->stop(ps->arg, why);
+	ps->sig.stop(ps->sig.arg, why);
+}
+
+static void
+on_counters_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct plat_stop *ps = arg;
+
+	(void)fd;
+	(void)what;
+	ps->sig.counters(ps->sig.arg);
 }
 
 /* There is no SIGHUP on Windows: reload is never asked for. */
 struct plat_stop *
-plat_stop_new(struct event_base *base, void (*stop)(void *, const char *),
-    void (*reload)(void *), void *arg)
+plat_stop_new(struct event_base *base, const struct plat_signals *sig)
 {
 	struct plat_stop *ps;
 
-	(void)reload;
 	if ((ps = calloc(1, sizeof(*ps))) == NULL ||
-	    (ps->ev = event_new(base, -1, 0, on_stop_event, ps)) == NULL) {
+	    (ps->ev = event_new(base, -1, 0, on_stop_event, ps)) == NULL ||
+	    (ps->counters_ev = event_new(base, -1, 0, on_counters_event,
+	    ps)) == NULL) {
 		log_error("cannot add the stop event");
+		if (ps != NULL && ps->ev != NULL)
+			event_free(ps->ev);
 		free(ps);
 		return NULL;
 	}
-	ps->stop = stop;
-	ps->arg = arg;
+	ps->sig = *sig;
 	AcquireSRWLockExclusive(&g.lock);
 	g.stop = ps;
 	if (g.pending != NULL) {
@@ -355,6 +380,7 @@ plat_stop_free(struct plat_stop *ps)
 	g.stop = NULL;
 	ReleaseSRWLockExclusive(&g.lock);
 	event_free(ps->ev);
+	event_free(ps->counters_ev);
 	free(ps);
 }
 
@@ -380,6 +406,22 @@ plat_pid(void)
 }
 
 /* The C library's rename fails when to exists; MoveFileEx replaces it. */
+int
+plat_random(void *buf, size_t n)
+{
+	NTSTATUS st;
+
+	if (n > ULONG_MAX)
+		return -1;
+	st = BCryptGenRandom(NULL, buf, (ULONG)n,
+	    BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+	if (!BCRYPT_SUCCESS(st)) {
+		log_error("BCryptGenRandom: status 0x%lx", (unsigned long)st);
+		return -1;
+	}
+	return 0;
+}
+
 int
 plat_rename(const char *from, const char *to)
 {

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -17,13 +18,19 @@
 #include "dgram.h"
 #include "jscan.h"
 #include "proto.h"
+#include "siphash.h"
 
 #define PROTO_ID_MAX	64	/* SPEC 2: bytes of id, serialized */
-#define PROTO_OP_QUOTE	32	/* bytes of an unknown op name quoted back */
+#define PROTO_QUOTE	32	/* bytes of a client's name quoted back */
+#define PROTO_QUOTE_MAX	(PROTO_QUOTE * 6 + 4)	/* every byte a NUL */
 #define PROTO_MSG_MAX	128
-/* Value spans of the top-level object's first members, recorded by the
- * strict scan so that no member needs a second scan. */
-#define PROTO_SPANS	16
+/* A request's members: "":0 and a comma take 5 bytes each.  Requests of
+ * up to PROTO_PAIRWISE members are checked for duplicate names pair by
+ * pair, larger ones through a hash table of at least twice as many slots
+ * as members. */
+#define PROTO_MEMBERS_MAX	(PROTO_DATAGRAM_MAX / 5 + 1)
+#define PROTO_PAIRWISE		8
+#define PROTO_SLOTS		32768
 /* Items and bytes of raw text an answer takes from the context before it
  * falls back on cJSON's allocator: whoami needs 15 items and about 100
  * bytes, an id takes up to PROTO_ID_MAX. */
@@ -38,9 +45,8 @@ struct ctx {
 	size_t			 len;
 	char			*out;
 	size_t			 cap;
-	cJSON			*root;
-	struct jscan_span	 spans[PROTO_SPANS];
-	size_t			 nspans;
+	struct proto_work	*work;
+	size_t			 nmem;	/* members of the request, in work */
 	struct jscan_span	 id;	/* set only once validated */
 	struct jscan_span	 data;
 	char			 msg[PROTO_MSG_MAX];
@@ -61,6 +67,16 @@ struct op {
 	int		(*fill)(struct ctx *, cJSON *);	/* NULL: no fields */
 };
 
+/* The per-worker room of proto_answer, reused for every request. */
+struct proto_work {
+	struct siphash_key	 key;
+	/* names of mem are rewritten unescaped, into text when escaped */
+	struct jscan_member	 mem[PROTO_MEMBERS_MAX];
+	uint32_t		 slot[PROTO_SLOTS];	/* member index + 1 */
+	char			 text[PROTO_DATAGRAM_MAX];
+	size_t			 ntext;
+};
+
 static const char *const result_names[PROTO_RESULT_MAX] = {
 	[PROTO_OK] = "ok",
 	[PROTO_BAD_JSON] = "bad_json",
@@ -70,6 +86,7 @@ static const char *const result_names[PROTO_RESULT_MAX] = {
 	[PROTO_FORBIDDEN] = "forbidden",
 	[PROTO_TRUNCATED] = "truncated",
 	[PROTO_DROPPED] = "dropped",
+	[PROTO_NOT_A_REQUEST] = "not_a_request",
 };
 
 static enum proto_result fail(struct ctx *, enum proto_result, const char *,
@@ -94,14 +111,54 @@ fail(struct ctx *c, enum proto_result r, const char *fmt, ...)
 	return r;
 }
 
-/* too_large first: the rest of that datagram was cut off, so it is not
- * parsed at all.  cJSON is lax (control bytes, "01"), so the strict scan
- * follows it. */
-static enum proto_result
-request_parse(struct ctx *c)
+struct proto_work *
+proto_work_new(const struct siphash_key *key)
 {
-	const char *end = c->req, *nul;
-	size_t bad;
+	struct proto_work *w;
+
+	if ((w = calloc(1, sizeof(*w))) != NULL)
+		w->key = *key;
+	return w;
+}
+
+void
+proto_work_free(struct proto_work *w)
+{
+	free(w);
+}
+
+/* s (n bytes, UTF-8 but for its NULs) for a message: at most PROTO_QUOTE
+ * bytes, cut on a character boundary, with "..." when cut; a NUL, which
+ * would end the message, is shown as the escape \u0000 it was sent as. */
+static const char *
+quote(char *buf, size_t cap, const char *s, size_t n)
+{
+	size_t i, o = 0, max = n > PROTO_QUOTE ? PROTO_QUOTE : n;
+
+	while (max > 0 && max < n && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	for (i = 0; i < max && o + 7 < cap; i++) {
+		if (s[i] == '\0') {
+			memcpy(buf + o, "\\u0000", 6);
+			o += 6;
+		} else
+			buf[o++] = s[i];
+	}
+	if (max < n && o + 4 <= cap) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* too_large first: the rest of that datagram was cut off, so it is not
+ * read at all.  The word check passes nearly every request at once. */
+static enum proto_result
+request_scan(struct ctx *c)
+{
+	const char *nul;
+	size_t bad, at;
 
 	if (c->len > c->env->max_datagram)
 		return fail(c, PROTO_TOO_LARGE, "datagram of %zu bytes exceeds "
@@ -115,119 +172,191 @@ request_parse(struct ctx *c)
 			return fail(c, PROTO_BAD_JSON,
 			    "invalid UTF-8 at byte %zu", bad);
 	}
-	/* Not require_null_terminated: no NUL follows a bounded buffer. */
-	c->root = cJSON_ParseWithLengthOpts(c->req, c->len, &end, 0);
-	if (c->root == NULL)
-		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu",
-		    (size_t)(end - c->req));
-	if (!cJSON_IsObject(c->root))
+	switch (jscan_object(c->req, c->len, c->work->mem, PROTO_MEMBERS_MAX,
+	    &c->nmem, &at)) {
+	case JSCAN_OK:
+		break;
+	case JSCAN_NOT_OBJECT:
 		return fail(c, PROTO_BAD_JSON,
 		    "the request must be a JSON object");
-	if (jscan_ws(end, c->req + c->len) != c->req + c->len)
+	case JSCAN_TRAILING:
 		return fail(c, PROTO_BAD_JSON, "trailing data after the JSON "
-		    "object at byte %zu", (size_t)(end - c->req));
-	if (jscan_text(c->req, c->len, c->spans, PROTO_SPANS, &c->nspans,
-	    &bad) == -1)
-		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", bad);
+		    "object at byte %zu", at);
+	default:
+		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", at);
+	}
+	if (c->nmem > PROTO_MEMBERS_MAX)	/* only past PROTO_DATAGRAM_MAX */
+		return fail(c, PROTO_BAD_REQUEST, "more than %d members",
+		    PROTO_MEMBERS_MAX);
 	return PROTO_OK;
 }
 
-/* The members the protocol reads, each the first of its name
- * (case-sensitive), with the index of that member in the object. */
-struct members {
-	const cJSON	*id, *op, *pad, *data;
-	int		 id_k, data_k;
-};
-
-/* One pass over the object's members, not one lookup per name. */
-static void
-members_find(const cJSON *root, struct members *mb)
+/* v unescaped: itself when it has no escape, else a copy in work's text,
+ * which holds every name and the op of one request (their unescaped bytes
+ * are fewer than the request's). */
+static struct jscan_span
+unescaped(struct ctx *c, struct jscan_span v, int escaped)
 {
-	const cJSON *it;
-	const char *k;
-	int i = 0;
+	struct proto_work *w = c->work;
+	struct jscan_span u = v;
 
-	memset(mb, 0, sizeof(*mb));
-	for (it = root->child; it != NULL; it = it->next, i++) {
-		if ((k = it->string) == NULL)
-			continue;
-		if (strcmp(k, "id") == 0 && mb->id == NULL) {
-			mb->id = it;
-			mb->id_k = i;
-		} else if (strcmp(k, "op") == 0 && mb->op == NULL)
-			mb->op = it;
-		else if (strcmp(k, "pad") == 0 && mb->pad == NULL)
-			mb->pad = it;
-		else if (strcmp(k, "data") == 0 && mb->data == NULL) {
-			mb->data = it;
-			mb->data_k = i;
+	if (escaped) {
+		u.p = w->text + w->ntext;
+		u.n = jscan_unescape(v.p, v.n, w->text + w->ntext);
+		w->ntext += u.n;
+	}
+	return u;
+}
+
+static int
+span_eq(const struct jscan_span *a, const struct jscan_span *b)
+{
+	return a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+}
+
+static int
+span_is(const struct jscan_span *a, const char *name)
+{
+	return a->n == strlen(name) && memcmp(a->p, name, a->n) == 0;
+}
+
+/* RFC 7493 section 2.3: member names are unique.  The slots are keyed
+ * with the worker's random key, so that a request cannot be written whose
+ * names all collide. */
+static const struct jscan_member *
+duplicate_hashed(struct ctx *c)
+{
+	struct proto_work *w = c->work;
+	size_t size = 16, mask, i, h;
+	uint32_t k;
+
+	while (size < 2 * c->nmem)
+		size *= 2;
+	mask = size - 1;
+	memset(w->slot, 0, size * sizeof(w->slot[0]));
+	for (i = 0; i < c->nmem; i++) {
+		h = (size_t)siphash13(&w->key, w->mem[i].name.p,
+		    w->mem[i].name.n);
+		for (;; h++) {
+			if ((k = w->slot[h & mask]) == 0) {
+				w->slot[h & mask] = (uint32_t)i + 1;
+				break;
+			}
+			if (span_eq(&w->mem[k - 1].name, &w->mem[i].name))
+				return &w->mem[i];
 		}
 	}
+	return NULL;
 }
 
-/* The bytes of the value of the k-th member: recorded by the strict scan
- * for the first members.  cJSON keeps members in source order, so its k-th
- * child is the k-th member in the text whatever escapes the key is written
- * with. */
-static int
-value_span(const struct ctx *c, int k, struct jscan_span *v)
+static const struct jscan_member *
+duplicate(struct ctx *c)
 {
-	if ((size_t)k < c->nspans) {
-		*v = c->spans[k];
-		return 0;
+	const struct jscan_member *mem = c->work->mem;
+	size_t i, j;
+
+	if (c->nmem > PROTO_PAIRWISE)
+		return duplicate_hashed(c);
+	for (i = 1; i < c->nmem; i++)
+		for (j = 0; j < i; j++)
+			if (span_eq(&mem[i].name, &mem[j].name))
+				return &mem[i];
+	return NULL;
+}
+
+/* The members the protocol reads (names compared unescaped, RFC 8259
+ * section 8.3); members other than these are ignored, for forward
+ * compatibility.  A member ok or error makes the datagram an answer:
+ * answering it could start a loop (SPEC "Loops", CVE-2024-2169). */
+struct members {
+	const struct jscan_member	*id, *op, *pad, *data;
+	int				 answer;
+};
+
+static void
+members_find(struct ctx *c, struct members *mb)
+{
+	struct jscan_member *it, *end = c->work->mem + c->nmem;
+
+	memset(mb, 0, sizeof(*mb));
+	c->work->ntext = 0;
+	for (it = c->work->mem; it < end; it++) {
+		it->name = unescaped(c, it->name, it->escaped);
+		if (span_is(&it->name, "id"))
+			mb->id = it;
+		else if (span_is(&it->name, "op"))
+			mb->op = it;
+		else if (span_is(&it->name, "pad"))
+			mb->pad = it;
+		else if (span_is(&it->name, "data"))
+			mb->data = it;
+		else if (span_is(&it->name, "ok") || span_is(&it->name, "error"))
+			mb->answer = 1;
 	}
-	return jscan_member(c->req, c->len, k, v);
 }
 
-/* id is checked first, so that every later error answer carries it.
- * Members other than these are ignored, for forward compatibility. */
-static enum proto_result
-request_members(struct ctx *c, const char **op)
+static int
+is_number(const struct jscan_span *v)
 {
-	struct members mb;
-	struct jscan_span id;
+	return v->p[0] == '-' || (v->p[0] >= '0' && v->p[0] <= '9');
+}
 
-	members_find(c->root, &mb);
-	if (mb.id != NULL && value_span(c, mb.id_k, &id) == 0) {
-		if (!cJSON_IsString(mb.id) && !cJSON_IsNumber(mb.id))
+/* The value of a string member, unescaped. */
+static struct jscan_span
+string_value(struct ctx *c, const struct jscan_member *m)
+{
+	struct jscan_span v = { m->value.p + 1, m->value.n - 2 };
+
+	return unescaped(c, v, memchr(v.p, '\\', v.n) != NULL);
+}
+
+/* id is checked first, so that every later error answer carries it. */
+static enum proto_result
+request_members(struct ctx *c, struct jscan_span *op)
+{
+	const struct jscan_member *dup;
+	struct members mb;
+	char q[PROTO_QUOTE_MAX];
+
+	members_find(c, &mb);
+	if (mb.answer)
+		return PROTO_NOT_A_REQUEST;
+	if ((dup = duplicate(c)) != NULL)
+		return fail(c, PROTO_BAD_REQUEST, "duplicate member \"%s\"",
+		    quote(q, sizeof(q), dup->name.p, dup->name.n));
+	if (mb.id != NULL) {
+		if (mb.id->value.p[0] != '"' && !is_number(&mb.id->value))
 			return fail(c, PROTO_BAD_REQUEST,
 			    "member \"id\" must be a string or a number");
-		if (id.n > PROTO_ID_MAX)
+		if (mb.id->value.n > PROTO_ID_MAX)
 			return fail(c, PROTO_BAD_REQUEST,
-			    "member \"id\" has %zu bytes, more than %d", id.n,
-			    PROTO_ID_MAX);
-		c->id = id;
+			    "member \"id\" has %zu bytes, more than %d",
+			    mb.id->value.n, PROTO_ID_MAX);
+		c->id = mb.id->value;
 	}
 	if (mb.op == NULL)
 		return fail(c, PROTO_BAD_REQUEST, "member \"op\" is missing");
-	if (!cJSON_IsString(mb.op))
+	if (mb.op->value.p[0] != '"')
 		return fail(c, PROTO_BAD_REQUEST,
 		    "member \"op\" must be a string");
-	*op = mb.op->valuestring;
-	if (mb.pad != NULL && !cJSON_IsString(mb.pad))
+	*op = string_value(c, mb.op);
+	if (mb.pad != NULL && mb.pad->value.p[0] != '"')
 		return fail(c, PROTO_BAD_REQUEST,
 		    "member \"pad\" must be a string");
 	if (mb.data != NULL)
-		value_span(c, mb.data_k, &c->data);
+		c->data = mb.data->value;
 	return PROTO_OK;
 }
 
-/* The op name is the client's bytes: quote a bounded prefix, cut on a
- * character boundary so that the message stays UTF-8 (cJSON escapes
- * quotes and control characters when printing). */
+/* The op name is the client's bytes; cJSON escapes quotes and control
+ * characters when printing. */
 static enum proto_result
-unknown_op(struct ctx *c, const char *name)
+unknown_op(struct ctx *c, const struct jscan_span *name)
 {
-	size_t n = strlen(name);
-	int cut = n > PROTO_OP_QUOTE;
+	char q[PROTO_QUOTE_MAX];
 
-	if (cut) {
-		n = PROTO_OP_QUOTE;
-		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return fail(c, PROTO_UNKNOWN_OP, "unknown op \"%.*s%s\"", (int)n, name,
-	    cut ? "..." : "");
+	return fail(c, PROTO_UNKNOWN_OP, "unknown op \"%s\"",
+	    quote(q, sizeof(q), name->p, name->n));
 }
 
 /* Answers are built from items of the context (PROTO_ITEMS of them, on the
@@ -468,12 +597,12 @@ static const struct op ops[] = {
 };
 
 static const struct op *
-op_find(const char *name)
+op_find(const struct jscan_span *name)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(ops[i].name, name) == 0)
+		if (span_is(name, ops[i].name))
 			return &ops[i];
 	return NULL;
 }
@@ -482,14 +611,14 @@ op_find(const char *name)
 static enum proto_result
 request_op(struct ctx *c, const struct op **op)
 {
-	const char *name = NULL;
+	struct jscan_span name = { NULL, 0 };
 	enum proto_result r;
 
-	if ((r = request_parse(c)) != PROTO_OK ||
+	if ((r = request_scan(c)) != PROTO_OK ||
 	    (r = request_members(c, &name)) != PROTO_OK)
 		return r;
-	if ((*op = op_find(name)) == NULL)
-		return unknown_op(c, name);
+	if ((*op = op_find(&name)) == NULL)
+		return unknown_op(c, &name);
 	if ((*op)->admin && !addr_cidr_list_match(c->env->admin_allow,
 	    c->env->nadmin_allow, &c->m->peer.sin6_addr))
 		return fail(c, PROTO_FORBIDDEN,
@@ -572,13 +701,12 @@ answer_limit(struct ctx *c, cJSON *full, enum proto_result *res)
 }
 
 size_t
-proto_answer(const struct proto_env *env, const struct dgram_meta *m,
-    uint16_t local_port, const char *req, size_t len, char *out, size_t cap,
-    enum proto_result *res)
+proto_answer(const struct proto_env *env, struct proto_work *work,
+    const struct dgram_meta *m, uint16_t local_port, const char *req,
+    size_t len, char *out, size_t cap, enum proto_result *res)
 {
 	struct ctx c;
 	const struct op *op = NULL;
-	size_t n;
 
 	/* Field by field: the context's buffers (about 3 KiB) are
 	 * written before they are read, so they are not cleared per datagram. */
@@ -589,15 +717,14 @@ proto_answer(const struct proto_env *env, const struct dgram_meta *m,
 	c.len = len;
 	c.out = out;
 	c.cap = cap;
-	c.root = NULL;
-	c.nspans = 0;
+	c.work = work;
+	c.nmem = 0;
 	c.nitems = 0;
 	c.ntext = 0;
 	c.id.p = c.data.p = NULL;
 	c.id.n = c.data.n = 0;
 	c.msg[0] = '\0';
-	*res = request_op(&c, &op);
-	n = answer_limit(&c, answer_new(&c, *res, op, 0), res);
-	cJSON_Delete(c.root);
-	return n;
+	if ((*res = request_op(&c, &op)) == PROTO_NOT_A_REQUEST)
+		return 0;
+	return answer_limit(&c, answer_new(&c, *res, op, 0), res);
 }

@@ -17,9 +17,11 @@
 #include "arena.h"
 #include "log.h"
 #include "plat.h"
+#include "policy.h"
 #include "proto.h"
 #include "server.h"
 #include "sock.h"
+#include "siphash.h"
 #include "srcsel.h"
 #include "stats.h"
 
@@ -47,6 +49,7 @@ struct listener {
 	unsigned int count;		/* messages in the batch */
 	unsigned int next;		/* the first answer not yet sent */
 	unsigned int retries;
+	uint32_t rxq_drops;		/* the socket's SO_RXQ_OVFL count seen */
 	char text[ADDR_STRLEN];
 };
 
@@ -58,8 +61,11 @@ struct worker {
 	struct listener listener[OPTS_MAX_LISTEN];
 	struct stats stats;
 	struct arena arena;
+	struct proto_work *work;
 	long long log_last;
 	unsigned long log_suppressed;
+	long long drop_log_last;	/* the debug lines of unanswered */
+	unsigned long drop_log_suppressed;
 };
 
 struct server {
@@ -71,6 +77,8 @@ struct server {
 	const char *listen_text[OPTS_MAX_LISTEN];
 	const char *features[5];
 	struct proto_env env;
+	struct policy policy;
+	struct siphash_key key;		/* random, for every worker's tables */
 	struct timespec started;
 };
 
@@ -191,10 +199,57 @@ set_env(struct server *srv)
 	set_features(srv);
 }
 
+/* Every port the daemon listens on is a service port: a datagram from
+ * one of them is another responder's answer, or forged. */
+static void
+set_policy(struct server *srv)
+{
+	struct policy *p = &srv->policy;
+	uint16_t port;
+	size_t i, j;
+
+	p->min_source_port = srv->opts.min_source_port;
+	p->nown = 0;
+	for (i = 0; i < srv->opts.nlisten; i++) {
+		port = sock_port(srv->worker[0].listener[i].sock);
+		for (j = 0; j < p->nown && p->own_port[j] != port; j++)
+			;
+		if (j == p->nown && p->nown < POLICY_MAX_PORTS)
+			p->own_port[p->nown++] = port;
+	}
+}
+
 static int
 is_v4(const struct sock_msg *msg)
 {
 	return addr_is_v4mapped(&msg->meta.peer.sin6_addr);
+}
+
+/* SO_RXQ_OVFL is the socket's running count, stamped on each datagram
+ * as it was queued: count what it grew by. */
+static void
+count_rxq_drops(struct listener *l, const struct sock_msg *msg)
+{
+	uint32_t grew = msg->meta.rxq_drops - l->rxq_drops;
+
+	if (msg->meta.rxq_drops == 0 || grew == 0 || grew > UINT32_MAX / 2)
+		return;
+	l->rxq_drops = msg->meta.rxq_drops;
+	stats_add_n(&l->w->stats.counter[STATS_RXQ_DROPPED], grew);
+}
+
+/* A datagram that gets no answer by design says so at debug level, so
+ * that a user whose client hears nothing can learn why. */
+static void
+log_unanswered(struct worker *w, const struct sock_msg *msg, const char *why)
+{
+	char peer[ADDR_STRLEN];
+
+	if (!log_enabled(LOG_LVL_DEBUG))
+		return;
+	log_limited(&w->drop_log_last, &w->drop_log_suppressed, LOG_LVL_DEBUG,
+	    "no answer to %s: %s",
+	    addr_format(peer, sizeof(peer), &msg->meta.peer), why);
 }
 
 /* Decide the answer of one received datagram into msg->tx. */
@@ -202,6 +257,7 @@ static void
 handle(struct listener *l, struct sock_msg *msg)
 {
 	struct worker *w = l->w;
+	enum policy_verdict v;
 	enum proto_result res;
 	size_t cap;
 
@@ -209,17 +265,27 @@ handle(struct listener *l, struct sock_msg *msg)
 		stats_inc(&w->stats.counter[STATS_NO_PKTINFO]);
 		return;
 	}
+	count_rxq_drops(l, msg);
 	/* Every worker's socket got this copy: one answer is enough. */
 	if (w->id > 0 && srcsel_dst_is_group(&msg->meta))
 		return;
 	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
 	stats_count_local(&w->stats, &msg->meta.dst);
+	if ((v = policy_check(&w->srv->policy, &msg->meta.peer)) !=
+	    POLICY_PASS) {
+		stats_inc(&w->stats.policy[v]);
+		log_unanswered(w, msg, policy_verdict_reason(v));
+		return;
+	}
 	msg->tx = sock_batch_tx(l->batch, &cap);
-	msg->txlen = proto_answer(&w->srv->env, &msg->meta,
+	msg->txlen = proto_answer(&w->srv->env, w->work, &msg->meta,
 	    sock_port(l->sock), msg->rx, msg->len, msg->tx, cap, &res);
 	sock_batch_tx_commit(l->batch, msg->txlen);
 	arena_reset(&w->arena);
 	stats_inc(&w->stats.result[res]);
+	if (res == PROTO_NOT_A_REQUEST)
+		log_unanswered(w, msg, "it is an answer (it has an \"ok\" or "
+		    "\"error\" member), and answers are never answered");
 }
 
 static void
@@ -363,7 +429,8 @@ open_worker(struct server *srv, struct worker *w)
 	size_t i;
 
 	w->srv = srv;
-	if (arena_init(&w->arena, SERVER_ARENA_SIZE) == -1) {
+	if (arena_init(&w->arena, SERVER_ARENA_SIZE) == -1 ||
+	    (w->work = proto_work_new(&srv->key)) == NULL) {
 		log_error("out of memory for worker %u", w->id);
 		return -1;
 	}
@@ -400,6 +467,10 @@ server_open(const struct opts *o)
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &srv->started);
+	if (plat_random(&srv->key, sizeof(srv->key)) == -1) {
+		server_free(srv);
+		return NULL;
+	}
 	for (i = 0; i < srv->nworkers; i++) {
 		srv->worker[i].id = i;
 		if (open_worker(srv, &srv->worker[i]) == -1) {
@@ -412,6 +483,7 @@ server_open(const struct opts *o)
 		log_info("listening on %s", srv->listen_text[i]);
 	}
 	set_env(srv);
+	set_policy(srv);
 	log_info("%u worker%s, %s I/O", srv->nworkers,
 	    srv->nworkers == 1 ? "" : "s",
 	    sock_batch_is_batched(srv->worker[0].listener[0].batch) ?
@@ -441,6 +513,16 @@ on_reload(void *arg)
 {
 	(void)arg;
 	log_info("SIGHUP: no config file in use, nothing to reload");
+}
+
+/* SIGUSR1: the counters so far, and serving goes on. */
+static void
+on_counters(void *arg)
+{
+	struct stats sum;
+
+	sum_stats(arg, &sum);
+	stats_log(&sum);
 }
 
 static int
@@ -509,6 +591,7 @@ join_threads(struct server *srv)
 int
 server_loop(struct server *srv)
 {
+	struct plat_signals sig;
 	struct stats sum;
 	unsigned int i;
 	int rc = 0;
@@ -523,9 +606,11 @@ server_loop(struct server *srv)
 			return -1;
 		}
 	}
-	srv->stop = plat_stop_new(srv->worker[0].base, on_stop, on_reload,
-	    srv);
-	if (srv->stop == NULL)
+	sig.stop = on_stop;
+	sig.reload = on_reload;
+	sig.counters = on_counters;
+	sig.arg = srv;
+	if ((srv->stop = plat_stop_new(srv->worker[0].base, &sig)) == NULL)
 		return -1;
 	log_info("serving (%s backend)",
 	    event_base_get_method(srv->worker[0].base));
@@ -559,6 +644,7 @@ free_worker(struct worker *w)
 	if (w->base != NULL)
 		event_base_free(w->base);
 	arena_free(&w->arena);
+	proto_work_free(w->work);
 }
 
 void

@@ -134,6 +134,25 @@ set_rcvbuf(struct sock *s)
 		log_debug("SO_RCVBUF on %s: %d bytes", s->name, size);
 }
 
+/* socket(7) SO_RXQ_OVFL: the kernel's drops for a full receive queue,
+ * counted (rx_queue_dropped) instead of invisible.  Not fatal: the
+ * daemon serves without the count. */
+#if HAVE_DECL_SO_RXQ_OVFL
+static void
+set_rxq_ovfl(struct sock *s)
+{
+	if (set_int_opt(s, SOL_SOCKET, SO_RXQ_OVFL, 1, "SO_RXQ_OVFL", 1) == -1)
+		log_warn("SO_RXQ_OVFL on %s: %s; the kernel's drops will not "
+		    "be counted", s->name, strerror(errno));
+}
+#else
+static void
+set_rxq_ovfl(struct sock *s)
+{
+	(void)s;
+}
+#endif
+
 static int
 set_options(struct sock *s, int flags)
 {
@@ -149,6 +168,7 @@ set_options(struct sock *s, int flags)
 	if (set_pktinfo4(s) == -1)
 		return -1;
 	set_rcvbuf(s);
+	set_rxq_ovfl(s);
 	if ((flags & SOCK_F_REUSEPORT) && set_int_opt(s, SOL_SOCKET,
 	    SO_REUSEPORT, 1, "SO_REUSEPORT", 0) == -1)
 		return -1;

@@ -97,6 +97,8 @@ stats_add(struct stats *dst, const struct stats *src)
 		add(&dst->counter[i], load(&src->counter[i]));
 	for (i = 0; i < PROTO_RESULT_MAX; i++)
 		add(&dst->result[i], load(&src->result[i]));
+	for (i = 0; i < POLICY_VERDICT_MAX; i++)
+		add(&dst->policy[i], load(&src->policy[i]));
 	nlocal = __atomic_load_n(&src->nlocal, __ATOMIC_ACQUIRE);
 	for (i = 0; i < nlocal; i++)
 		add_local(dst, &src->local[i].addr, load(&src->local[i].rx));
@@ -176,10 +178,15 @@ stats_to_json(const struct stats *st, cJSON *obj)
 	for (i = PROTO_BAD_JSON; i < PROTO_RESULT_MAX; i++)
 		cJSON_AddNumberToObject(obj, proto_result_name(i),
 		    (double)st->result[i]);
+	for (i = POLICY_PASS + 1; i < POLICY_VERDICT_MAX; i++)
+		cJSON_AddNumberToObject(obj, policy_verdict_name(i),
+		    (double)st->policy[i]);
 	cJSON_AddNumberToObject(obj, "rate_limited",
 	    (double)st->counter[STATS_RATE_LIMITED]);
 	cJSON_AddNumberToObject(obj, "no_pktinfo",
 	    (double)st->counter[STATS_NO_PKTINFO]);
+	cJSON_AddNumberToObject(obj, "rx_queue_dropped",
+	    (double)st->counter[STATS_RXQ_DROPPED]);
 	cJSON_AddNumberToObject(obj, "send_error_total",
 	    (double)st->counter[STATS_SEND_ERRORS]);
 	add_send_error_json(st, obj);
@@ -198,6 +205,6 @@ stats_log(const struct stats *st)
 	text = cJSON_PrintUnformatted(obj);
 	if (text != NULL)
 		log_info("stats %s", text);
-	free(text);
+	cJSON_free(text);
 	cJSON_Delete(obj);
 }

@@ -1,5 +1,5 @@
-/* Unit tests for jscan: the strict RFC 8259 / RFC 3629 checks of a request
- * and the value spans of its top-level members. */
+/* Unit tests for jscan: the strict RFC 8259 / RFC 3629 checks of a request,
+ * its top-level members, and unescaping. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -12,14 +12,14 @@
 #include "jscan.h"
 #include "testutil.h"
 
-/* jscan_text on a C string: 0 or -1, spans into sp, offset into *bad. */
-static int
-scan(const char *text, struct jscan_span *sp, size_t max, size_t *n,
-    size_t *bad)
+/* jscan_object on a C string: members into mem, offset into *at. */
+static enum jscan_result
+scan(const char *text, struct jscan_member *mem, size_t max, size_t *n,
+    size_t *at)
 {
 	*n = 0;
-	*bad = (size_t)-1;
-	return jscan_text(text, strlen(text), sp, max, n, bad);
+	*at = (size_t)-1;
+	return jscan_object(text, strlen(text), mem, max, n, at);
 }
 
 static void
@@ -74,29 +74,50 @@ START_TEST(utf8_offsets_name_the_first_bad_sequence)
 }
 END_TEST
 
-START_TEST(spans_are_the_values_as_written)
+START_TEST(members_are_names_and_values_as_written)
 {
-	struct jscan_span sp[4];
-	size_t n, bad;
+	struct jscan_member m[4];
+	size_t n, at;
 
-	ck_assert_int_eq(scan(" {\"id\" : \"a\\\"b\" ,\"data\":[1, {\"x\":"
-	    "null}] , \"n\":-1.5e+3}\r\n", sp, 4, &n, &bad), 0);
+	ck_assert_int_eq(scan(" {\"id\" : \"a\\\"b\" ,\"d\\u0061ta\":[1, "
+	    "{\"x\":null}] , \"n\":-1.5e+3}\r\n", m, 4, &n, &at), JSCAN_OK);
 	ck_assert_uint_eq(n, 3);
-	assert_span(&sp[0], "\"a\\\"b\"");
-	assert_span(&sp[1], "[1, {\"x\":null}]");
-	assert_span(&sp[2], "-1.5e+3");
+	assert_span(&m[0].name, "id");
+	ck_assert_int_eq(m[0].escaped, 0);
+	assert_span(&m[0].value, "\"a\\\"b\"");
+	assert_span(&m[1].name, "d\\u0061ta");
+	ck_assert_int_eq(m[1].escaped, 1);
+	assert_span(&m[1].value, "[1, {\"x\":null}]");
+	assert_span(&m[2].name, "n");
+	assert_span(&m[2].value, "-1.5e+3");
 }
 END_TEST
 
-START_TEST(spans_stop_at_max)
+/* Only the top level's members: those of nested objects are values. */
+START_TEST(nested_members_are_not_recorded)
 {
-	struct jscan_span sp[2];
-	size_t n, bad;
+	struct jscan_member m[4];
+	size_t n, at;
 
-	ck_assert_int_eq(scan("{\"a\":1,\"b\":2,\"c\":3}", sp, 2, &n, &bad),
-	    0);
+	ck_assert_int_eq(scan("{\"a\":{\"b\":1,\"c\":{\"d\":2}},\"e\":[{\"f\":3}]}",
+	    m, 4, &n, &at), JSCAN_OK);
 	ck_assert_uint_eq(n, 2);
-	assert_span(&sp[1], "2");
+	assert_span(&m[0].name, "a");
+	assert_span(&m[1].name, "e");
+}
+END_TEST
+
+START_TEST(members_past_max_are_counted_not_recorded)
+{
+	struct jscan_member m[3];
+	size_t n, at;
+
+	m[2].name.p = NULL;
+	ck_assert_int_eq(scan("{\"a\":1,\"b\":2,\"c\":3}", m, 2, &n, &at),
+	    JSCAN_OK);
+	ck_assert_uint_eq(n, 3);
+	assert_span(&m[1].value, "2");
+	ck_assert_ptr_null(m[2].name.p);
 }
 END_TEST
 
@@ -104,39 +125,65 @@ START_TEST(what_cjson_takes_and_rfc8259_does_not_is_refused)
 {
 	static const struct {
 		const char *text;
-		size_t bad;
+		enum jscan_result r;
+		size_t at;
 	} cases[] = {
-		{ "{\"a\":01}", 6 },		/* leading zero */
-		{ "{\"a\":1.}", 7 },		/* no fraction digits */
-		{ "{\"a\":1e}", 7 },		/* no exponent digits */
-		{ "{\"a\":\"x\ty\"}", 7 },	/* raw control character */
-		{ "{\"a\":1,}", 7 },		/* trailing comma */
-		{ "{\"a\":1}\x0b", 7 },		/* not whitespace */
-		{ "{\"a\":\"\\x\"}", 7 },	/* bad escape */
-		{ "{\"a\":\"\\u12g4\"}", 10 },	/* bad \u digit */
-		{ "{\"a\":tru}", 5 },
-		{ "{\"a\":1} {}", 8 },		/* a second text */
+		{ "{\"a\":01}", JSCAN_INVALID, 6 },	/* leading zero */
+		{ "{\"a\":1.}", JSCAN_INVALID, 7 },	/* no fraction digits */
+		{ "{\"a\":1e}", JSCAN_INVALID, 7 },	/* no exponent digits */
+		{ "{\"a\":\"x\ty\"}", JSCAN_INVALID, 7 },	/* raw control */
+		{ "{\"a\":1,}", JSCAN_INVALID, 7 },	/* trailing comma */
+		{ "{\"a\":1}\x0b", JSCAN_TRAILING, 7 },	/* not whitespace */
+		{ "{\"a\":\"\\x\"}", JSCAN_INVALID, 7 },	/* bad escape */
+		{ "{\"a\":\"\\u12g4\"}", JSCAN_INVALID, 10 },	/* bad \u digit */
+		{ "{\"a\":tru}", JSCAN_INVALID, 5 },
+		{ "{\"a\":1} {}", JSCAN_TRAILING, 7 },	/* a second text */
+		{ "[{\"a\":1}]", JSCAN_NOT_OBJECT, 9 },
+		{ "\"x\"", JSCAN_NOT_OBJECT, 3 },
+		{ "", JSCAN_INVALID, 0 },
 	};
-	struct jscan_span sp[1];
-	size_t i, n, bad;
+	struct jscan_member m[1];
+	size_t i, n, at;
+	enum jscan_result r;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_msg(scan(cases[i].text, sp, 1, &n, &bad) == -1,
-		    "accepted %s", cases[i].text);
-		ck_assert_msg(bad == cases[i].bad, "%s: offset %zu, want %zu",
-		    cases[i].text, bad, cases[i].bad);
+		r = scan(cases[i].text, m, 1, &n, &at);
+		ck_assert_msg(r == cases[i].r, "%s: result %d, want %d",
+		    cases[i].text, r, cases[i].r);
+		ck_assert_msg(at == cases[i].at, "%s: offset %zu, want %zu",
+		    cases[i].text, at, cases[i].at);
 	}
+}
+END_TEST
+
+/* A surrogate escape stands for a character only as a high-low pair. */
+START_TEST(lone_surrogate_escapes_are_refused)
+{
+	static const char *const bad[] = {
+		"{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
+		"{\"a\":\"\\uDBFFx\"}", "{\"a\":\"\\ud800\\u0041\"}",
+		"{\"a\":\"\\ud800\\ud800\"}", "{\"\\udfff\":1}",
+		"{\"a\":\"\\ud800\\", "{\"a\":\"\\ud800\\u00",
+	};
+	struct jscan_member m[1];
+	size_t i, n, at;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(scan(bad[i], m, 1, &n, &at) == JSCAN_INVALID,
+		    "accepted %s", bad[i]);
+	ck_assert_int_eq(scan("{\"a\":\"\\ud83d\\ude00\\uD7FF\\uE000\"}", m,
+	    1, &n, &at), JSCAN_OK);
 }
 END_TEST
 
 START_TEST(byte_order_mark_and_escapes_are_accepted)
 {
-	struct jscan_span sp[1];
-	size_t n, bad;
+	struct jscan_member m[1];
+	size_t n, at;
 
-	ck_assert_int_eq(scan("\xef\xbb\xbf{\"a\":\"\\u00e9\\n\\/\"}", sp, 1,
-	    &n, &bad), 0);
-	assert_span(&sp[0], "\"\\u00e9\\n\\/\"");
+	ck_assert_int_eq(scan("\xef\xbb\xbf{\"a\":\"\\u00e9\\n\\/\"}", m, 1,
+	    &n, &at), JSCAN_OK);
+	assert_span(&m[0].value, "\"\\u00e9\\n\\/\"");
 }
 END_TEST
 
@@ -144,8 +191,7 @@ END_TEST
 START_TEST(nesting_is_bounded_as_cjson_bounds_it)
 {
 	static char deep[2 * (CJSON_NESTING_LIMIT + 1)];
-	struct jscan_span sp[1];
-	size_t i, len, n, bad;
+	size_t i, len, bad;
 
 	for (len = 2 * CJSON_NESTING_LIMIT; len <= sizeof(deep); len += 2) {
 		for (i = 0; i < len / 2; i++) {
@@ -153,23 +199,45 @@ START_TEST(nesting_is_bounded_as_cjson_bounds_it)
 			deep[len - 1 - i] = ']';
 		}
 		bad = 0;
-		ck_assert_int_eq(jscan_text(deep, len, sp, 1, &n, &bad),
+		ck_assert_int_eq(jscan_valid(deep, len, &bad),
 		    len == sizeof(deep) ? -1 : 0);
 	}
 	ck_assert_uint_eq(bad, CJSON_NESTING_LIMIT);
 }
 END_TEST
 
-START_TEST(member_finds_the_kth_value)
+START_TEST(valid_takes_any_json_text)
 {
-	const char *t = "{\"a\":1, \"b\" :{\"c\":[2]},\"d\":\"e\"}";
-	struct jscan_span v;
+	size_t bad;
 
-	ck_assert_int_eq(jscan_member(t, strlen(t), 1, &v), 0);
-	assert_span(&v, "{\"c\":[2]}");
-	ck_assert_int_eq(jscan_member(t, strlen(t), 2, &v), 0);
-	assert_span(&v, "\"e\"");
-	ck_assert_int_eq(jscan_member(t, strlen(t), 3, &v), -1);
+	ck_assert_int_eq(jscan_valid("[1,\"x\"]", 7, &bad), 0);
+	ck_assert_int_eq(jscan_valid(" 0 ", 3, &bad), 0);
+	ck_assert_int_eq(jscan_valid("{\"a\":\"\x01\"}", 9, &bad), -1);
+	ck_assert_uint_eq(bad, 6);
+}
+END_TEST
+
+static void
+assert_unescapes(const char *in, const char *want, size_t want_n)
+{
+	char out[64];
+	size_t n = jscan_unescape(in, strlen(in), out);
+
+	ck_assert_uint_le(n, strlen(in));
+	ck_assert_msg(n == want_n && memcmp(out, want, n) == 0,
+	    "%s unescaped to %zu bytes, want %zu", in, n, want_n);
+}
+
+START_TEST(unescape_decodes_every_escape)
+{
+	assert_unescapes("plain", "plain", 5);
+	assert_unescapes("\\\"\\\\\\/\\b\\f\\n\\r\\t", "\"\\/\b\f\n\r\t", 8);
+	assert_unescapes("op\\u0000x", "op\0x", 4);
+	assert_unescapes("\\u006fp", "op", 2);
+	assert_unescapes("\\u00e9\\u20AC", "\xc3\xa9\xe2\x82\xac", 5);
+	assert_unescapes("\\ud83d\\ude00!", "\xf0\x9f\x98\x80!", 5);
+	assert_unescapes("\\u007f\\u0080\\u07ff\\u0800\\uffff",
+	    "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf", 11);
 }
 END_TEST
 
@@ -194,15 +262,20 @@ jscan_suite(void)
 	tc = tcase_create("jscan_utf8");
 	tcase_add_test(tc, utf8_offsets_name_the_first_bad_sequence);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("jscan_text");
-	tcase_add_test(tc, spans_are_the_values_as_written);
-	tcase_add_test(tc, spans_stop_at_max);
+	tc = tcase_create("jscan_object");
+	tcase_add_test(tc, members_are_names_and_values_as_written);
+	tcase_add_test(tc, nested_members_are_not_recorded);
+	tcase_add_test(tc, members_past_max_are_counted_not_recorded);
 	tcase_add_test(tc, what_cjson_takes_and_rfc8259_does_not_is_refused);
+	tcase_add_test(tc, lone_surrogate_escapes_are_refused);
 	tcase_add_test(tc, byte_order_mark_and_escapes_are_accepted);
-	tcase_add_test(tc, nesting_is_bounded_as_cjson_bounds_it);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("jscan_member");
-	tcase_add_test(tc, member_finds_the_kth_value);
+	tc = tcase_create("jscan_valid");
+	tcase_add_test(tc, nesting_is_bounded_as_cjson_bounds_it);
+	tcase_add_test(tc, valid_takes_any_json_text);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("jscan_unescape");
+	tcase_add_test(tc, unescape_decodes_every_escape);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("jscan_ws");
 	tcase_add_test(tc, ws_skips_only_the_four_rfc_bytes);

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "proto.h"
+#include "siphash.h"
 #include "testutil.h"
 
 #define OUT_CAP		65536
@@ -35,6 +36,7 @@ static const char *const features[] = { "dualstack", "pktinfo4", "pktinfo6" };
 static struct addr_cidr admin[2];
 static struct proto_env env;
 static struct dgram_meta meta;
+static struct proto_work *work;
 
 static long long
 fake_uptime(void *arg)
@@ -80,6 +82,9 @@ set_dst(const char *addr, unsigned int ifindex)
 static void
 setup(void)
 {
+	static const struct siphash_key key = { 0x0123456789abcdefULL, 42 };
+
+	ck_assert_ptr_nonnull(work = proto_work_new(&key));
 	ck_assert_int_eq(addr_cidr_parse(&admin[0], "127.0.0.0/8"), 0);
 	ck_assert_int_eq(addr_cidr_parse(&admin[1], "::1/128"), 0);
 	memset(&env, 0, sizeof(env));
@@ -100,6 +105,13 @@ setup(void)
 	set_dst("198.51.100.2", 2);
 }
 
+static void
+teardown(void)
+{
+	proto_work_free(work);
+	work = NULL;
+}
+
 /* The daemon's receive buffer holds at most max_datagram bytes of a
  * datagram of len bytes; so does this copy. */
 static struct reply *
@@ -113,11 +125,13 @@ ask_cap(const char *req, size_t len, size_t cap)
 	ck_assert_ptr_nonnull(r = calloc(1, sizeof(*r)));
 	ck_assert_ptr_nonnull(buf = malloc(have ? have : 1));
 	memcpy(buf, req, have);
-	r->n = proto_answer(&env, &meta, PORT, buf, len, r->out, cap, &r->res);
+	r->n = proto_answer(&env, work, &meta, PORT, buf, len, r->out, cap,
+	    &r->res);
 	free(buf);
 	ck_assert_uint_le(r->n, factor * len);
 	if (r->n == 0) {
-		ck_assert_int_eq(r->res, PROTO_DROPPED);
+		ck_assert(r->res == PROTO_DROPPED ||
+		    r->res == PROTO_NOT_A_REQUEST);
 		return r;
 	}
 	ck_assert_uint_lt(r->n, cap);
@@ -565,10 +579,118 @@ START_TEST(escaped_key_names_match)
 }
 END_TEST
 
-START_TEST(first_of_duplicate_members_wins)
+/* RFC 7493 section 2.3: first-wins here and last-wins in a filter in
+ * front would disagree about what was asked. */
+START_TEST(duplicate_member_names_are_bad_request)
 {
-	expect_text("{\"op\":\"ping\",\"op\":\"echo\",\"data\":1}",
+	expect_message("{\"op\":\"ping\",\"op\":\"stats\"}", PROTO_BAD_REQUEST,
+	    "duplicate member \"op\"");
+	expect_message("{\"op\":\"ping\",\"pad\":\"x\",\"pad\":\"y\"}",
+	    PROTO_BAD_REQUEST, "duplicate member \"pad\"");
+	expect_message("{\"op\":\"ping\",\"x\":1,\"x\":2}", PROTO_BAD_REQUEST,
+	    "duplicate member \"x\"");
+	expect_message("{\"op\":\"ping\",\"\\u006fp\":\"ping\"}",
+	    PROTO_BAD_REQUEST, "duplicate member \"op\"");
+	expect_message("{\"op\":\"ping\",\"a\\u0000\":1,\"a\\u0000\":2}",
+	    PROTO_BAD_REQUEST, "duplicate member \"a\\u0000\"");
+}
+END_TEST
+
+/* Past PROTO_PAIRWISE members the check goes through the hash table: a
+ * duplicate anywhere among hundreds, escaped or not, is found, and
+ * distinct names are not taken for duplicates. */
+START_TEST(duplicate_among_many_members_is_found)
+{
+	char req[4096];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(req, sizeof(req), "{\"op\":\"ping\"");
+	for (i = 0; i < 300; i++)
+		n += (size_t)snprintf(req + n, sizeof(req) - n, ",\"m%d\":%d",
+		    i, i);
+	snprintf(req + n, sizeof(req) - n, "}");
+	expect_text(req, "{\"ok\":true,\"op\":\"ping\"}");
+	snprintf(req + n, sizeof(req) - n, ",\"\\u006d17\":0}");
+	expect_message(req, PROTO_BAD_REQUEST, "duplicate member \"m17\"");
+	snprintf(req + n, sizeof(req) - n, ",\"m299\":0}");
+	expect_message(req, PROTO_BAD_REQUEST, "duplicate member \"m299\"");
+}
+END_TEST
+
+/* data is copied verbatim: what is inside is the client's business. */
+START_TEST(duplicates_inside_data_are_echoed)
+{
+	expect_text("{\"op\":\"echo\",\"data\":{\"a\":1,\"a\":2}}",
+	    "{\"ok\":true,\"op\":\"echo\",\"data\":{\"a\":1,\"a\":2}}");
+}
+END_TEST
+
+/* RFC 8259 section 8.3: names are compared as the strings they stand
+ * for, escapes undone, \u0000 included; so is op. */
+START_TEST(names_and_op_are_compared_unescaped)
+{
+	expect_text("{\"\\u006fp\":\"p\\u0069ng\"}",
 	    "{\"ok\":true,\"op\":\"ping\"}");
+	expect_message("{\"op\\u0000x\":\"ping\"}", PROTO_BAD_REQUEST,
+	    "member \"op\" is missing");
+	expect_message("{\"op\":\"ping\\u0000junk\"}", PROTO_UNKNOWN_OP,
+	    "unknown op \"ping\\u0000junk\"");
+	expect_message("{\"op\":\"stats\\u0000\"}", PROTO_UNKNOWN_OP,
+	    "unknown op \"stats\\u0000\"");
+	expect_text("{\"op\":\"ping\",\"pad\":\"a\\u0000b\"}",
+	    "{\"ok\":true,\"op\":\"ping\"}");
+}
+END_TEST
+
+/* An answer sent back, by another responder or a forged source, must
+ * end there (CVE-2024-2169): a top-level ok or error member is enough. */
+static void
+expect_not_a_request(const char *req)
+{
+	struct reply *r = ask(req);
+
+	ck_assert_msg(r->n == 0 && r->res == PROTO_NOT_A_REQUEST,
+	    "%s answered (%s): %s", req, proto_result_name(r->res), text(r));
+	reply_free(r);
+}
+
+START_TEST(answers_are_not_answered)
+{
+	expect_not_a_request("{\"ok\":true,\"op\":\"ping\"}");
+	expect_not_a_request("{\"ok\":false,\"error\":\"bad_json\","
+	    "\"message\":\"x\"}");
+	expect_not_a_request("{\"op\":\"ping\",\"ok\":1}");
+	expect_not_a_request("{\"error\":null,\"op\":\"whoami\"}");
+	expect_not_a_request("{\"op\":\"ping\",\"\\u006fk\":true}");
+	expect_not_a_request("{\"ok\":1,\"ok\":2}");
+	expect_text("{\"op\":\"echo\",\"data\":{\"ok\":true}}",
+	    "{\"ok\":true,\"op\":\"echo\",\"data\":{\"ok\":true}}");
+}
+END_TEST
+
+/* Every kind of answer the daemon sends, sent back to it. */
+START_TEST(own_answers_sent_back_are_not_answered)
+{
+	static const char *const reqs[] = {
+		"{\"op\":\"ping\",\"id\":7}", "{\"op\":\"echo\",\"data\":[1]}",
+		"{\"op\":\"whoami\"}", "{\"op\":\"info\"}", "{\"op\":\"nope\"}",
+		"{", "{\"op\":1}",
+		"{\"op\":\"info\",\"pad\":\"0123456789012345678\"}",
+	};
+	struct reply *r, *back;
+	size_t i;
+
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		r = i + 1 < sizeof(reqs) / sizeof(reqs[0]) ? ask(reqs[i]) :
+		    ask_bytes(reqs[i], strlen(reqs[i]));
+		ck_assert_uint_gt(r->n, 0);
+		back = ask_bytes(r->out, r->n);
+		ck_assert_msg(back->n == 0 &&
+		    back->res == PROTO_NOT_A_REQUEST, "%s answered", text(r));
+		reply_free(back);
+		reply_free(r);
+	}
 }
 END_TEST
 
@@ -956,10 +1078,14 @@ START_TEST(nested_id_is_not_the_id)
 }
 END_TEST
 
-START_TEST(first_of_duplicate_ids_wins)
+/* Which of two ids the answer should carry is the question itself. */
+START_TEST(duplicate_ids_are_bad_request_without_id)
 {
-	expect_text("{\"id\":1,\"id\":2,\"op\":\"ping\"}",
-	    "{\"id\":1,\"ok\":true,\"op\":\"ping\"}");
+	struct reply *r = ask("{\"id\":1,\"id\":2,\"op\":\"ping\"}");
+
+	assert_error(r, PROTO_BAD_REQUEST);
+	assert_absent(r->json, "id");
+	reply_free(r);
 }
 END_TEST
 
@@ -1245,7 +1371,7 @@ START_TEST(result_names_are_the_counter_names)
 {
 	static const char *const want[PROTO_RESULT_MAX] = { "ok", "bad_json",
 	    "bad_request", "unknown_op", "too_large", "forbidden", "truncated",
-	    "dropped" };
+	    "dropped", "not_a_request" };
 	int i;
 
 	for (i = 0; i < PROTO_RESULT_MAX; i++)
@@ -1260,7 +1386,7 @@ tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	return tc;
 }
@@ -1291,7 +1417,12 @@ proto_suite(void)
 	tcase_add_test(tc, stats_from_ipv6_loopback_adds_counters);
 	tcase_add_test(tc, stats_from_other_source_is_forbidden);
 	tcase_add_test(tc, escaped_key_names_match);
-	tcase_add_test(tc, first_of_duplicate_members_wins);
+	tcase_add_test(tc, duplicate_member_names_are_bad_request);
+	tcase_add_test(tc, duplicate_among_many_members_is_found);
+	tcase_add_test(tc, duplicates_inside_data_are_echoed);
+	tcase_add_test(tc, names_and_op_are_compared_unescaped);
+	tcase_add_test(tc, answers_are_not_answered);
+	tcase_add_test(tc, own_answers_sent_back_are_not_answered);
 	tcase_add_test(tc, unknown_members_and_pad_are_ignored);
 
 	tc = tcase(s, "tc_errors");
@@ -1337,7 +1468,7 @@ proto_suite(void)
 	tcase_add_test(tc, whitespace_around_id_is_not_copied);
 	tcase_add_test(tc, escaped_id_key_is_found);
 	tcase_add_test(tc, nested_id_is_not_the_id);
-	tcase_add_test(tc, first_of_duplicate_ids_wins);
+	tcase_add_test(tc, duplicate_ids_are_bad_request_without_id);
 	tcase_add_test(tc, id_of_64_bytes_is_accepted);
 	tcase_add_test(tc, id_of_65_bytes_is_bad_request);
 	tcase_add_test(tc, id_of_wrong_type_is_bad_request_without_id);

@@ -1,8 +1,10 @@
 /* fuzz_proto: any datagram gets a defined outcome from proto_answer.
  * Properties: the result is a known counter; nothing is sent exactly when
- * the result is "dropped"; an answer fits the buffer, is at most the
- * amplification factor times the request, and is one JSON object whose
- * "ok" agrees with the result and whose "error" names it. */
+ * the result is "dropped" or "not_a_request"; an answer fits the buffer,
+ * is at most the amplification factor times the request, is one strict
+ * RFC 8259 JSON object with no control byte, whose "ok" agrees with the
+ * result and whose "error" names it; and an answer, sent back as a
+ * request, is never answered (no reflection loop, CVE-2024-2169). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -14,7 +16,9 @@
 
 #include "addr.h"
 #include "fuzz.h"
+#include "jscan.h"
 #include "proto.h"
+#include "siphash.h"
 
 #define FACTOR 3
 
@@ -41,24 +45,38 @@ stats(void *arg, struct cJSON *obj)
 	cJSON_AddNumberToObject(obj, "rx", 1);
 }
 
+static struct proto_work *work;
+
 static void
 check_answer(const struct proto_env *env, const struct dgram_meta *m,
     const uint8_t *req, size_t len, size_t cap)
 {
-	static char out[65536];
-	enum proto_result res = PROTO_RESULT_MAX;
+	static char out[65536], back[65536];
+	struct proto_env back_env;
+	enum proto_result res = PROTO_RESULT_MAX, res_back;
 	const cJSON *ok, *err;
 	cJSON *a;
-	size_t n;
+	size_t n, i, bad;
 
-	n = proto_answer(env, m, 4242, (const char *)req, len, out, cap, &res);
+	n = proto_answer(env, work, m, 4242, (const char *)req, len, out, cap,
+	    &res);
 	FUZZ_CHECK((unsigned int)res < PROTO_RESULT_MAX);
-	FUZZ_CHECK((n == 0) == (res == PROTO_DROPPED));
+	FUZZ_CHECK((n == 0) == (res == PROTO_DROPPED ||
+	    res == PROTO_NOT_A_REQUEST));
 	if (n == 0)
 		return;
 	FUZZ_CHECK(n < cap);
 	FUZZ_CHECK(n <= FACTOR * len);
-	FUZZ_CHECK(memchr(out, '\0', n) == NULL);
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK((unsigned char)out[i] >= 0x20);
+	FUZZ_CHECK(jscan_valid(out, n, &bad) == 0);
+	/* Sent back to a daemon that reads datagrams of its size (a smaller
+	 * max_datagram answers too_large, itself an answer, once). */
+	back_env = *env;
+	back_env.max_datagram = PROTO_DATAGRAM_MAX;
+	FUZZ_CHECK(proto_answer(&back_env, work, m, 4242, out, n, back,
+	    sizeof(back), &res_back) == 0);
+	FUZZ_CHECK(res_back == PROTO_NOT_A_REQUEST);
 	a = cJSON_ParseWithLength(out, n);
 	FUZZ_CHECK(a != NULL && cJSON_IsObject(a));
 	ok = cJSON_GetObjectItemCaseSensitive(a, "ok");
@@ -81,7 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct addr_cidr admin;
 	struct proto_env env;
 	struct dgram_meta m4, m6;
+	struct siphash_key key = { 1, 2 };
 
+	if (work == NULL && (work = proto_work_new(&key)) == NULL)
+		return 0;
 	memset(&env, 0, sizeof(env));
 	addr_cidr_parse(&admin, "127.0.0.0/8");
 	env.version = "fuzz";
