@@ -210,6 +210,32 @@ START_TEST(unknown_cmsg_is_skipped)
 }
 END_TEST
 
+/* socket(7) SO_RXQ_OVFL rides beside the pktinfo, in either order; a
+ * short one is not read, and a datagram without one reports none. */
+START_TEST(rxq_ovfl_count_is_taken)
+{
+	struct fake f;
+	uint32_t drops = 14959;
+
+	fake_init(&f, "192.0.2.10");
+	f.m.rxq_drops = 7;	/* left from the previous datagram */
+	add_in_pktinfo(&f, "203.0.113.5", "203.0.113.5", 9);
+	ck_assert_int_eq(fake_parse(&f), CMSG_OK);
+	ck_assert_uint_eq(f.m.rxq_drops, 0);
+	fake_add(&f, SOL_SOCKET, SO_RXQ_OVFL, &drops, sizeof(drops),
+	    sizeof(drops));
+	ck_assert_int_eq(fake_parse(&f), CMSG_OK);
+	ck_assert_uint_eq(f.m.rxq_drops, 14959);
+	assert_addr(&f.m.dst, "203.0.113.5");
+
+	fake_init(&f, "2001:db8::9");
+	fake_add(&f, SOL_SOCKET, SO_RXQ_OVFL, &drops, sizeof(drops), 2);
+	add_in6_pktinfo(&f, "2001:db8::1", 4);
+	ck_assert_int_eq(fake_parse(&f), CMSG_OK);
+	ck_assert_uint_eq(f.m.rxq_drops, 0);
+}
+END_TEST
+
 START_TEST(ctrunc_is_reported_even_with_pktinfo)
 {
 	struct fake f;
@@ -302,6 +328,7 @@ cmsg_suite(void)
 	tcase_add_test(parse, short_cmsg_len_is_not_read);
 	tcase_add_test(parse, cmsg_past_controllen_is_not_read);
 	tcase_add_test(parse, unknown_cmsg_is_skipped);
+	tcase_add_test(parse, rxq_ovfl_count_is_taken);
 	tcase_add_test(parse, ctrunc_is_reported_even_with_pktinfo);
 	tcase_add_test(build, build_v4_sets_spec_dst_and_zero_ifindex);
 	tcase_add_test(build, build_v6_sets_addr_and_ifindex);

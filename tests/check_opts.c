@@ -39,6 +39,21 @@ START_TEST(no_arguments_listen_dualstack_on_4242)
 	ck_assert_int_eq(o.naive_source, 0);
 	ck_assert_uint_eq(o.max_datagram, 4096);
 	ck_assert_uint_eq(o.amplification_factor, 3);
+	ck_assert_uint_eq(o.min_source_port, 1024);
+}
+END_TEST
+
+START_TEST(min_source_port_takes_0_to_65535)
+{
+	const char *zero[] = { "--min-source-port", "0", NULL };
+	const char *bad[] = { "--min-source-port", "65536", NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, zero), OPTS_RUN);
+	ck_assert_uint_eq(o.min_source_port, 0);
+	ck_assert_int_eq(parse(&o, err, bad), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "--min-source-port 65536"));
 }
 END_TEST
 
@@ -155,6 +170,7 @@ opts_suite(void)
 	tcase_add_test(tc, missing_argument_is_usage_error);
 	tcase_add_test(tc, flags_set_their_options);
 	tcase_add_test(tc, stray_argument_is_usage_error);
+	tcase_add_test(tc, min_source_port_takes_0_to_65535);
 	suite_add_tcase(s, tc);
 	return s;
 }

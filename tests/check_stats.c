@@ -107,6 +107,28 @@ START_TEST(counters_per_family_and_result)
 }
 END_TEST
 
+/* The hardening counters an operator looks for when a client hears
+ * nothing (SPEC section 6). */
+START_TEST(loop_and_kernel_drop_counters_are_named)
+{
+	struct stats st;
+	cJSON *obj;
+
+	memset(&st, 0, sizeof(st));
+	st.result[PROTO_NOT_A_REQUEST] = 4;
+	st.policy[POLICY_OWN_PORT] = 3;
+	st.policy[POLICY_LOW_PORT] = 2;
+	st.counter[STATS_RXQ_DROPPED] = 14959;
+	obj = as_json(&st);
+	ck_assert_double_eq(num(obj, "not_a_request", NULL), 4);
+	ck_assert_double_eq(num(obj, "own_port", NULL), 3);
+	ck_assert_double_eq(num(obj, "low_port", NULL), 2);
+	ck_assert_double_eq(num(obj, "rx_queue_dropped", NULL), 14959);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(obj, "pass"));
+	cJSON_Delete(obj);
+}
+END_TEST
+
 START_TEST(add_sums_workers)
 {
 	struct stats a, b;
@@ -116,12 +138,17 @@ START_TEST(add_sums_workers)
 	memset(&b, 0, sizeof(b));
 	a.counter[STATS_RX4] = 3;
 	b.counter[STATS_RX4] = 4;
+	a.policy[POLICY_OWN_PORT] = 1;
+	b.policy[POLICY_OWN_PORT] = 2;
+	b.counter[STATS_RXQ_DROPPED] = 9;
 	stats_count_local(&a, &x);
 	stats_count_local(&b, &x);
 	stats_count_local(&b, &y);
 	stats_count_send_error(&b, EINVAL);
 	stats_add(&a, &b);
 	ck_assert_uint_eq(a.counter[STATS_RX4], 7);
+	ck_assert_uint_eq(a.policy[POLICY_OWN_PORT], 3);
+	ck_assert_uint_eq(a.counter[STATS_RXQ_DROPPED], 9);
 	ck_assert_uint_eq(a.nlocal, 2);
 	ck_assert_uint_eq(a.local[0].rx, 2);
 	ck_assert_uint_eq(a.send_err[0].n, 1);
@@ -141,6 +168,7 @@ stats_suite(void)
 	tcase_add_test(json, local_addresses_listed_busiest_first_as_text);
 	tcase_add_test(json, send_errors_named_by_errno);
 	tcase_add_test(json, counters_per_family_and_result);
+	tcase_add_test(json, loop_and_kernel_drop_counters_are_named);
 	tcase_add_test(add, add_sums_workers);
 	suite_add_tcase(s, count);
 	suite_add_tcase(s, json);
