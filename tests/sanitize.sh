@@ -1,7 +1,7 @@
 #!/bin/sh
 # sanitize.sh: the whole test suite again under clang's AddressSanitizer and
 # UndefinedBehaviorSanitizer, the fuzz harnesses under libFuzzer for
-# FUZZ_SECONDS (default 15) each, then the unit tests, the fuzz seed replays
+# FUZZ_SECONDS (default 60) each, then the unit tests, the fuzz seed replays
 # and two integration tests under valgrind (errors or definite leaks fail).  Run from the source top
 # after _build/ exists (quickstart.sh test does both).
 set -eu
@@ -17,7 +17,7 @@ mkdir _build-san
 
 # libFuzzer on the protocol, control-message and address parsers, starting
 # from the seed corpus (tests/fuzz.sh; a failing input fails the run).
-FUZZ_SECONDS=${FUZZ_SECONDS:-15} top_builddir="$top/_build-san" \
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} top_builddir="$top/_build-san" \
     top_srcdir="$top" sh tests/fuzz.sh
 
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
