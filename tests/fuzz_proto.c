@@ -2,9 +2,10 @@
  * Properties: the result is a known counter; nothing is sent exactly when
  * the result is "dropped" or "not_a_request"; an answer fits the buffer,
  * is at most the amplification factor times the request, is one strict
- * RFC 8259 JSON object (no raw control character in a string), whose "ok" agrees with the
- * result and whose "error" names it; and an answer, sent back as a
- * request, is never answered (no reflection loop, CVE-2024-2169). */
+ * RFC 8259 JSON object (no raw control character in a string) whose "ok"
+ * agrees with the result and whose "error" names it; and an answer, sent
+ * back as a request, is never answered (no reflection loop,
+ * CVE-2024-2169). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
