@@ -24,6 +24,8 @@
 t_require jq
 [ "$(id -u)" -eq 0 ] ||
     t_skip "raw sockets (tests/rawudp) and source ports below 1024 need root"
+# Before any check: a skip later would hide the failures before it.
+t_netns_require
 RAWUDP="$top_builddir/tests/rawudp"
 
 # Padded to about 100 bytes: every seed is large enough (3x rule) for its
@@ -77,7 +79,12 @@ stop() {
 # 1. Two daemons on [::] on different ports; seed from 127.0.0.1:PA to
 # 127.0.0.1:PB; stats over ::1.
 for seed in PING WHOAMI UNKNOWN GARBAGE; do
-	eval "payload=\$$seed"
+	case $seed in
+	PING) payload=$PING ;;
+	WHOAMI) payload=$WHOAMI ;;
+	UNKNOWN) payload=$UNKNOWN ;;
+	GARBAGE) payload=$GARBAGE ;;
+	esac
 	t_daemon_start "$seed-a" -w 1
 	pid_a=$DAEMON_PID port_a=$PORT
 	t_daemon_start "$seed-b" -w 1
@@ -173,7 +180,6 @@ stop "$pid" "low port"
 
 # 4. IPv6, in a namespace: 2001:db8::1 on lo, the daemon on [::]; the
 # seed comes from 2001:db8::1:P to 2001:db8::1:P; stats over 127.0.0.1.
-t_netns_require
 t_netns_add srv
 t_nsip srv addr add 2001:db8::1/128 dev lo nodad
 t_netns_daemon srv self6 -w 1
