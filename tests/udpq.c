@@ -3,8 +3,11 @@
  * prints the source of every datagram it receives exactly as the kernel
  * reported it.
  *
- * usage: udpq [-b LOCALADDR] [-t TIMEOUT_MS] [-B] [-C] [-a] [-S] [-f FILE]
- *             ADDR PORT [PAYLOAD]
+ * usage: udpq [-b LOCALADDR] [-P LOCALPORT] [-t TIMEOUT_MS] [-n COUNT] [-B]
+ *             [-C] [-a] [-S] [-f FILE] ADDR PORT [PAYLOAD]
+ *   -P  bind this local port (with -b, or the wildcard address)
+ *   -n  send the payload COUNT times, as fast as the socket takes it, then
+ *   wait for answers (a burst a shell loop could not make)
  *   -B  SO_BROADCAST   -C  connect() first   -a  wait for all answers until
  *   the timeout instead of stopping at the first   -S  say "sent" on stderr
  *   once the query is out   -f  payload from FILE
@@ -24,7 +27,8 @@
 #include <unistd.h>
 
 struct args {
-	const char *local, *file, *host, *port, *payload;
+	const char *local, *local_port, *file, *host, *port, *payload;
+	long count;
 	int timeout_ms, broadcast, connected, all, say_sent;
 };
 
@@ -56,9 +60,12 @@ parse_args(struct args *a, int argc, char **argv)
 
 	memset(a, 0, sizeof(*a));
 	a->timeout_ms = 1000;
-	while ((ch = getopt(argc, argv, "b:t:BCaSf:")) != -1) {
+	a->count = 1;
+	while ((ch = getopt(argc, argv, "b:P:t:n:BCaSf:")) != -1) {
 		switch (ch) {
 		case 'b': a->local = optarg; break;
+		case 'P': a->local_port = optarg; break;
+		case 'n': a->count = atol(optarg); break;
 		case 't': a->timeout_ms = atoi(optarg); break;
 		case 'B': a->broadcast = 1; break;
 		case 'C': a->connected = 1; break;
@@ -68,6 +75,8 @@ parse_args(struct args *a, int argc, char **argv)
 		default: return -1;
 		}
 	}
+	if (a->count < 1)
+		return -1;
 	if (argc - optind < 2 || argc - optind > 3 ||
 	    (a->file == NULL) == (argc - optind == 2))
 		return -1;
@@ -110,9 +119,11 @@ open_socket(const struct args *a, const struct sockaddr_storage *to,
 	if (a->broadcast &&
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) == -1)
 		return -1;
-	if (a->local != NULL) {
-		if (resolve(a->local, "0", to->ss_family, &local,
-		    &locallen) == -1 ||
+	if (a->local != NULL || a->local_port != NULL) {
+		if (resolve(a->local != NULL ? a->local :
+		    to->ss_family == AF_INET6 ? "::" : "0.0.0.0",
+		    a->local_port != NULL ? a->local_port : "0", to->ss_family,
+		    &local, &locallen) == -1 ||
 		    bind(fd, (struct sockaddr *)&local, locallen) == -1)
 			return -1;
 	}
@@ -170,11 +181,13 @@ main(int argc, char **argv)
 	struct args a;
 	socklen_t tolen;
 	ssize_t n;
+	long i;
 	int fd;
 
 	if (parse_args(&a, argc, argv) == -1) {
-		fprintf(stderr, "usage: udpq [-b LOCAL] [-t MS] [-B] [-C] [-a] "
-		    "[-S] [-f FILE] ADDR PORT [PAYLOAD]\n");
+		fprintf(stderr, "usage: udpq [-b LOCAL] [-P LPORT] [-t MS] "
+		    "[-n COUNT] [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT "
+		    "[PAYLOAD]\n");
 		return 2;
 	}
 	if (resolve(a.host, a.port, AF_UNSPEC, &to, &tolen) == -1 ||
@@ -183,11 +196,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "udpq: setup: %s\n", strerror(errno));
 		return 2;
 	}
-	if ((a.connected ? send(fd, payload, (size_t)n, 0) :
-	    sendto(fd, payload, (size_t)n, 0, (struct sockaddr *)&to,
-	    tolen)) == -1) {
-		fprintf(stderr, "udpq: sendto: %s\n", strerror(errno));
-		return 2;
+	for (i = 0; i < a.count; i++) {
+		if ((a.connected ? send(fd, payload, (size_t)n, 0) :
+		    sendto(fd, payload, (size_t)n, 0, (struct sockaddr *)&to,
+		    tolen)) == -1) {
+			fprintf(stderr, "udpq: sendto %ld of %ld: %s\n", i + 1,
+			    a.count, strerror(errno));
+			return 2;
+		}
 	}
 	if (a.say_sent)
 		fprintf(stderr, "sent\n");
