@@ -153,8 +153,10 @@ t_check "self, IPv4: one datagram received at most (rx $(jv "$s" .rx.ipv4))" \
 stop "$pid" "self, IPv4"
 
 # 3. Low source ports.  Port 0 cannot be bound, so rawudp sends it; 999 and
-# 1024 come from udpq bound to them.
-t_daemon_start low -w 1
+# 1024 come from udpq bound to them.  At debug level each silence is
+# logged with its reason, so that a user whose client hears nothing can
+# learn why.
+t_daemon_start low -w 1 --log-level debug
 pid=$DAEMON_PID port=$PORT
 "$RAWUDP" 127.0.0.1 0 127.0.0.1 "$port" "$PING"
 t_eq "low port: the ping from 127.0.0.1 port 0 is sent" 0 $?
@@ -176,6 +178,9 @@ t_eq "low port: port 0 and both 999s counted as low_port" 3 \
 t_eq "low port: one IPv4 answer sent, to port 1024" 1 "$(jv "$s" .tx.ipv4)"
 t_eq "low port: no answer tried to port 0 (send errors)" 0 \
     "$(jv "$s" .send_error_total)"
+t_check "low port: the debug log names the source and the reason" \
+    grep -q 'no answer to 127.0.0.1:0: its source port is below min_source_port' \
+    "$T_DIR/low.log"
 stop "$pid" "low port"
 
 # 4. IPv6, in a namespace: 2001:db8::1 on lo, the daemon on [::]; the
