@@ -17,7 +17,8 @@ struct siphash_key;
 /* The largest datagram proto_answer reads: UDP's length field. */
 #define PROTO_DATAGRAM_MAX 65535
 
-/* What became of one request: the counter the caller bumps. */
+/* What a request was: the counter of its cause (SPEC section 6), and the
+ * error code of its answer. */
 enum proto_result {
 	PROTO_OK,
 	PROTO_BAD_JSON,
@@ -25,10 +26,21 @@ enum proto_result {
 	PROTO_UNKNOWN_OP,
 	PROTO_TOO_LARGE,
 	PROTO_FORBIDDEN,
-	PROTO_TRUNCATED,	/* a "truncated" answer was sent instead */
-	PROTO_DROPPED,		/* nothing may be sent (amplification) */
 	PROTO_NOT_A_REQUEST,	/* an answer (ok or error member): never answered */
 	PROTO_RESULT_MAX
+};
+
+/* What the anti-amplification rule left of the answer. */
+enum proto_fit {
+	PROTO_FIT_FULL,		/* the answer, whole */
+	PROTO_FIT_TRUNCATED,	/* a "truncated" answer instead */
+	PROTO_FIT_NONE		/* nothing may be sent */
+};
+
+struct proto_outcome {
+	enum proto_result	 result;
+	enum proto_fit		 fit;
+	size_t			 full;	/* bytes of the full answer; 0 if none */
 };
 
 struct proto_env {
@@ -64,11 +76,11 @@ void proto_work_free(struct proto_work *w);
  * and env->max_datagram is at most PROTO_DATAGRAM_MAX).  m describes the
  * datagram, local_port is the daemon's port, work is the caller's.  Writes
  * the answer to out (cap bytes) and returns its length, or 0 when nothing
- * may be sent; *res tells which counter to bump. */
+ * may be sent; *res tells the request's cause and what was sent. */
 size_t proto_answer(const struct proto_env *env, struct proto_work *work,
     const struct dgram_meta *m, uint16_t local_port, const char *req,
-    size_t len, char *out, size_t cap, enum proto_result *res);
-/* The counter name of r ("bad_json", ...). */
+    size_t len, char *out, size_t cap, struct proto_outcome *res);
+/* The counter name of r ("bad_json", ...), which is also its error code. */
 const char *proto_result_name(enum proto_result r);
 
 #endif

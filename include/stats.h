@@ -17,6 +17,8 @@ enum stats_counter {
 	STATS_RX6,
 	STATS_TX4,
 	STATS_TX6,
+	STATS_TRUNCATED,	/* a "truncated" answer sent instead (3x rule) */
+	STATS_DROPPED,		/* nothing sent: even "truncated" was over 3x */
 	STATS_NO_PKTINFO,	/* dropped: control data cut or no pktinfo */
 	STATS_RATE_LIMITED,
 	STATS_SEND_ERRORS,
@@ -36,7 +38,7 @@ struct stats_errno {
 
 struct stats {
 	uint64_t counter[STATS_COUNTER_MAX];
-	uint64_t result[PROTO_RESULT_MAX];	/* by proto_answer outcome */
+	uint64_t result[PROTO_RESULT_MAX];	/* requests by cause */
 	uint64_t policy[POLICY_VERDICT_MAX];	/* by policy_check verdict */
 	struct stats_local local[STATS_LOCAL_SLOTS];
 	unsigned int nlocal;

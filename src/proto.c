@@ -84,8 +84,6 @@ static const char *const result_names[PROTO_RESULT_MAX] = {
 	[PROTO_UNKNOWN_OP] = "unknown_op",
 	[PROTO_TOO_LARGE] = "too_large",
 	[PROTO_FORBIDDEN] = "forbidden",
-	[PROTO_TRUNCATED] = "truncated",
-	[PROTO_DROPPED] = "dropped",
 	[PROTO_NOT_A_REQUEST] = "not_a_request",
 };
 
@@ -626,9 +624,10 @@ request_op(struct ctx *c, const struct op **op)
 	return PROTO_OK;
 }
 
-/* The answer for r: op's fields for PROTO_OK, need for PROTO_TRUNCATED,
- * else the message.  SPEC 2 puts id (when the request had a valid one)
- * first, then ok.  NULL when a member could not be added. */
+/* The answer for r: "truncated" with need when need is not 0, else op's
+ * fields for PROTO_OK or the message.  SPEC 2 puts id (when the request
+ * had a valid one) first, then ok.  NULL when a member could not be
+ * added. */
 static cJSON *
 answer_new(struct ctx *c, enum proto_result r, const struct op *op,
     size_t need)
@@ -639,15 +638,17 @@ answer_new(struct ctx *c, enum proto_result r, const struct op *op,
 	if ((a = item_new(c, cJSON_Object)) == NULL)
 		return NULL;
 	err = (c->id.p != NULL && add_raw(c, a, "id", &c->id) == -1) ||
-	    add_item(c, a, "ok", item_new(c, r == PROTO_OK ? cJSON_True :
-	    cJSON_False)) == -1;
-	if (!err && r == PROTO_OK)
+	    add_item(c, a, "ok", item_new(c, r == PROTO_OK && need == 0 ?
+	    cJSON_True : cJSON_False)) == -1;
+	if (!err && need != 0)
+		err = add_string(c, a, "error", "truncated") == -1 ||
+		    add_uint(c, a, "need", need) == -1;
+	else if (!err && r == PROTO_OK)
 		err = add_string(c, a, "op", op->name) == -1 ||
 		    (op->fill != NULL && op->fill(c, a) == -1);
 	else if (!err)
 		err = add_string(c, a, "error", proto_result_name(r)) == -1 ||
-		    (r == PROTO_TRUNCATED ? add_uint(c, a, "need", need) :
-		    add_string(c, a, "message", c->msg)) == -1;
+		    add_string(c, a, "message", c->msg) == -1;
 	if (err) {
 		answer_free(c, a);
 		return NULL;
@@ -681,29 +682,26 @@ answer_print(struct ctx *c, cJSON *a)
  * need ends with an error instead of padding forever.  A factor of 0 is
  * taken as 1. */
 static size_t
-answer_limit(struct ctx *c, cJSON *full, enum proto_result *res)
+answer_limit(struct ctx *c, cJSON *full, struct proto_outcome *res)
 {
 	size_t f = c->env->amplification_factor > 0 ?
 	    c->env->amplification_factor : 1;
 	size_t limit = c->len > SIZE_MAX / f ? SIZE_MAX : c->len * f;
 	size_t n, need;
 
-	if ((n = answer_print(c, full)) != 0 && n <= limit)
+	res->full = n = answer_print(c, full);
+	if (n != 0 && n <= limit)
 		return n;
 	need = n != 0 ? n / f + (n % f != 0) : c->env->max_datagram + 1;
-	n = answer_print(c, answer_new(c, PROTO_TRUNCATED, NULL, need));
-	if (n != 0 && n <= limit) {
-		*res = PROTO_TRUNCATED;
-		return n;
-	}
-	*res = PROTO_DROPPED;
-	return 0;
+	n = answer_print(c, answer_new(c, res->result, NULL, need));
+	res->fit = n != 0 && n <= limit ? PROTO_FIT_TRUNCATED : PROTO_FIT_NONE;
+	return res->fit == PROTO_FIT_TRUNCATED ? n : 0;
 }
 
 size_t
 proto_answer(const struct proto_env *env, struct proto_work *work,
     const struct dgram_meta *m, uint16_t local_port, const char *req,
-    size_t len, char *out, size_t cap, enum proto_result *res)
+    size_t len, char *out, size_t cap, struct proto_outcome *res)
 {
 	struct ctx c;
 	const struct op *op = NULL;
@@ -724,7 +722,11 @@ proto_answer(const struct proto_env *env, struct proto_work *work,
 	c.id.p = c.data.p = NULL;
 	c.id.n = c.data.n = 0;
 	c.msg[0] = '\0';
-	if ((*res = request_op(&c, &op)) == PROTO_NOT_A_REQUEST)
+	res->fit = PROTO_FIT_FULL;
+	res->full = 0;
+	if ((res->result = request_op(&c, &op)) == PROTO_NOT_A_REQUEST) {
+		res->fit = PROTO_FIT_NONE;
 		return 0;
-	return answer_limit(&c, answer_new(&c, *res, op, 0), res);
+	}
+	return answer_limit(&c, answer_new(&c, res->result, op, 0), res);
 }

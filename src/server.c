@@ -252,13 +252,33 @@ log_unanswered(struct worker *w, const struct sock_msg *msg, const char *why)
 	    addr_format(peer, sizeof(peer), &msg->meta.peer), why);
 }
 
+/* The 3x rule left nothing to send: say what the client must do. */
+static void
+log_dropped(struct worker *w, const struct sock_msg *msg,
+    const struct proto_outcome *res)
+{
+	char why[160];
+
+	if (!log_enabled(LOG_LVL_DEBUG))
+		return;
+	if (res->full != 0)
+		snprintf(why, sizeof(why), "the answer of %zu bytes exceeds "
+		    "%u x the %zu-byte request: pad the request", res->full,
+		    w->srv->env.amplification_factor, msg->len);
+	else
+		snprintf(why, sizeof(why), "even a \"truncated\" answer "
+		    "exceeds %u x the %zu-byte request: pad the request",
+		    w->srv->env.amplification_factor, msg->len);
+	log_unanswered(w, msg, why);
+}
+
 /* Decide the answer of one received datagram into msg->tx. */
 static void
 handle(struct listener *l, struct sock_msg *msg)
 {
 	struct worker *w = l->w;
 	enum policy_verdict v;
-	enum proto_result res;
+	struct proto_outcome res;
 	size_t cap;
 
 	if (msg->status != SOCK_RX_OK) {
@@ -282,10 +302,18 @@ handle(struct listener *l, struct sock_msg *msg)
 	    sock_port(l->sock), msg->rx, msg->len, msg->tx, cap, &res);
 	sock_batch_tx_commit(l->batch, msg->txlen);
 	arena_reset(&w->arena);
-	stats_inc(&w->stats.result[res]);
-	if (res == PROTO_NOT_A_REQUEST)
+	stats_inc(&w->stats.result[res.result]);
+	if (res.result == PROTO_NOT_A_REQUEST) {
 		log_unanswered(w, msg, "it is an answer (it has an \"ok\" or "
 		    "\"error\" member), and answers are never answered");
+		return;
+	}
+	if (res.fit == PROTO_FIT_TRUNCATED)
+		stats_inc(&w->stats.counter[STATS_TRUNCATED]);
+	else if (res.fit == PROTO_FIT_NONE) {
+		stats_inc(&w->stats.counter[STATS_DROPPED]);
+		log_dropped(w, msg, &res);
+	}
 }
 
 static void

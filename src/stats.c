@@ -175,9 +175,16 @@ stats_to_json(const struct stats *st, cJSON *obj)
 	    st->counter[STATS_RX6]);
 	add_family_pair(obj, "tx", st->counter[STATS_TX4],
 	    st->counter[STATS_TX6]);
-	for (i = PROTO_BAD_JSON; i < PROTO_RESULT_MAX; i++)
+	/* The stats answer has an "ok" member of its own. */
+	cJSON_AddNumberToObject(obj, "requests_ok",
+	    (double)st->result[PROTO_OK]);
+	for (i = PROTO_OK + 1; i < PROTO_RESULT_MAX; i++)
 		cJSON_AddNumberToObject(obj, proto_result_name(i),
 		    (double)st->result[i]);
+	cJSON_AddNumberToObject(obj, "truncated",
+	    (double)st->counter[STATS_TRUNCATED]);
+	cJSON_AddNumberToObject(obj, "dropped",
+	    (double)st->counter[STATS_DROPPED]);
 	for (i = POLICY_PASS + 1; i < POLICY_VERDICT_MAX; i++)
 		cJSON_AddNumberToObject(obj, policy_verdict_name(i),
 		    (double)st->policy[i]);

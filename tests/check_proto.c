@@ -26,6 +26,7 @@
 
 struct reply {
 	enum proto_result	 res;
+	enum proto_fit		 fit;
 	size_t			 n;
 	cJSON			*json;	/* the answer parsed back */
 	char			 out[OUT_CAP];
@@ -119,6 +120,7 @@ ask_cap(const char *req, size_t len, size_t cap)
 {
 	size_t have = len < env.max_datagram ? len : env.max_datagram;
 	size_t factor = env.amplification_factor ? env.amplification_factor : 1;
+	struct proto_outcome out;
 	struct reply *r;
 	char *buf;
 
@@ -126,14 +128,15 @@ ask_cap(const char *req, size_t len, size_t cap)
 	ck_assert_ptr_nonnull(buf = malloc(have ? have : 1));
 	memcpy(buf, req, have);
 	r->n = proto_answer(&env, work, &meta, PORT, buf, len, r->out, cap,
-	    &r->res);
+	    &out);
+	r->res = out.result;
+	r->fit = out.fit;
 	free(buf);
 	ck_assert_uint_le(r->n, factor * len);
-	if (r->n == 0) {
-		ck_assert(r->res == PROTO_DROPPED ||
-		    r->res == PROTO_NOT_A_REQUEST);
+	ck_assert((r->n == 0) == (r->fit == PROTO_FIT_NONE));
+	ck_assert(r->res != PROTO_NOT_A_REQUEST || r->n == 0);
+	if (r->n == 0)
 		return r;
-	}
 	ck_assert_uint_lt(r->n, cap);
 	r->json = cJSON_ParseWithLength(r->out, r->n);
 	ck_assert_msg(cJSON_IsObject(r->json), "answer is not a JSON object: "
@@ -709,7 +712,7 @@ START_TEST(empty_datagram_is_dropped)
 	struct reply *r = ask_bytes("", 0);
 
 	ck_assert_uint_eq(r->n, 0);
-	ck_assert_int_eq(r->res, PROTO_DROPPED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_NONE);
 	reply_free(r);
 }
 END_TEST
@@ -1199,7 +1202,7 @@ START_TEST(answer_one_byte_over_factor_gets_truncated_with_need)
 	struct reply *r = ask_bytes(req, len);
 
 	ck_assert_uint_eq(full, env.amplification_factor * len + 1);
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert(cJSON_IsFalse(get(r->json, "ok")));
 	ck_assert_str_eq(get_str(r->json, "error"), "truncated");
 	ck_assert_int_eq(get_num(r->json, "need"), len + 1);
@@ -1216,13 +1219,13 @@ START_TEST(request_of_need_bytes_gets_full_answer)
 	char *req = padded("whoami", idlen, 40);
 	struct reply *r = ask_bytes(req, 40);
 
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	need = (size_t)get_num(r->json, "need");
 	reply_free(r);
 	free(req);
 	req = padded("whoami", idlen, need - 1);
 	r = ask_bytes(req, need - 1);
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	reply_free(r);
 	free(req);
 	req = padded("whoami", idlen, need);
@@ -1238,7 +1241,7 @@ START_TEST(truncated_answer_has_exactly_its_members)
 {
 	struct reply *r = ask_bytes("{\"op\":\"whoami\"}", 15);
 
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert_int_eq(strncmp(text(r),
 	    "{\"ok\":false,\"error\":\"truncated\",\"need\":", 39), 0);
 	ck_assert_int_eq(cJSON_GetArraySize(r->json), 3);
@@ -1259,7 +1262,7 @@ START_TEST(truncated_answer_exactly_at_limit_is_sent)
 	    "{\"ok\":false,\"error\":\"truncated\",\"need\":%zu}", full);
 	req = padded("whoami", 0, len);
 	r = ask_bytes(req, len);
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert_str_eq(text(r), want);
 	reply_free(r);
 	free(req);
@@ -1278,13 +1281,13 @@ START_TEST(truncated_answer_too_large_is_dropped)
 	    "{\"ok\":false,\"error\":\"truncated\",\"need\":%zu}", full) - 1;
 	req = padded("whoami", 0, len);
 	r = ask_bytes(req, len);
-	ck_assert_int_eq(r->res, PROTO_DROPPED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_NONE);
 	ck_assert_uint_eq(r->n, 0);
 	reply_free(r);
 	free(req);
 	env.amplification_factor = 3;
 	r = ask_bytes("{\"op\":\"info\"}", 13);
-	ck_assert_int_eq(r->res, PROTO_DROPPED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_NONE);
 	reply_free(r);
 }
 END_TEST
@@ -1298,11 +1301,11 @@ START_TEST(error_answers_are_limited_too)
 	assert_error(r, PROTO_UNKNOWN_OP);
 	reply_free(r);
 	r = ask_bytes(req, sizeof(req) - 1);
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert_int_eq(get_num(r->json, "need"), (full + 2) / 3);
 	reply_free(r);
 	r = ask_bytes("{\"x\":1}", 7);
-	ck_assert_int_eq(r->res, PROTO_DROPPED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_NONE);
 	reply_free(r);
 }
 END_TEST
@@ -1336,7 +1339,7 @@ START_TEST(answer_larger_than_out_asks_for_more_than_max_datagram)
 
 	free(req);
 
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert_int_eq(get_num(r->json, "need"), 4097);
 	reply_free(r);
 }
@@ -1350,7 +1353,7 @@ START_TEST(echo_data_larger_than_out_asks_for_more_than_max_datagram)
 	ck_assert_int_eq(snprintf(req, sizeof(req),
 	    "{\"op\":\"echo\",\"data\":\"%0277d\"}", 0), 300);
 	r = ask_cap(req, 300, 200);
-	ck_assert_int_eq(r->res, PROTO_TRUNCATED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_TRUNCATED);
 	ck_assert_int_eq(get_num(r->json, "need"), 4097);
 	reply_free(r);
 }
@@ -1360,7 +1363,7 @@ START_TEST(out_too_small_for_anything_drops)
 {
 	struct reply *r = ask_cap("{\"op\":\"ping\"}", 13, 20);
 
-	ck_assert_int_eq(r->res, PROTO_DROPPED);
+	ck_assert_int_eq(r->fit, PROTO_FIT_NONE);
 	reply_free(r);
 }
 END_TEST
@@ -1370,8 +1373,8 @@ END_TEST
 START_TEST(result_names_are_the_counter_names)
 {
 	static const char *const want[PROTO_RESULT_MAX] = { "ok", "bad_json",
-	    "bad_request", "unknown_op", "too_large", "forbidden", "truncated",
-	    "dropped", "not_a_request" };
+	    "bad_request", "unknown_op", "too_large", "forbidden",
+	    "not_a_request" };
 	int i;
 
 	for (i = 0; i < PROTO_RESULT_MAX; i++)

@@ -96,12 +96,17 @@ START_TEST(counters_per_family_and_result)
 	st.counter[STATS_RX4] = 5;
 	st.counter[STATS_TX6] = 2;
 	st.result[PROTO_BAD_JSON] = 7;
-	st.result[PROTO_DROPPED] = 1;
+	st.result[PROTO_OK] = 9;
+	st.counter[STATS_DROPPED] = 1;
+	st.counter[STATS_TRUNCATED] = 2;
 	obj = as_json(&st);
 	ck_assert_double_eq(num(obj, "rx", "ipv4"), 5);
 	ck_assert_double_eq(num(obj, "tx", "ipv6"), 2);
 	ck_assert_double_eq(num(obj, "bad_json", NULL), 7);
 	ck_assert_double_eq(num(obj, "dropped", NULL), 1);
+	ck_assert_double_eq(num(obj, "truncated", NULL), 2);
+	ck_assert_double_eq(num(obj, "requests_ok", NULL), 9);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(obj, "ok"));
 	ck_assert_double_eq(num(obj, "too_large", NULL), 0);
 	cJSON_Delete(obj);
 }

@@ -1,6 +1,7 @@
 /* fuzz_proto: any datagram gets a defined outcome from proto_answer.
- * Properties: the result is a known counter; nothing is sent exactly when
- * the result is "dropped" or "not_a_request"; an answer fits the buffer,
+ * Properties: the cause is a known counter; nothing is sent exactly when
+ * the 3x rule leaves nothing or the request was an answer; an answer fits
+ * the buffer,
  * is at most the amplification factor times the request, is one strict
  * RFC 8259 JSON object (no raw control character in a string) whose "ok"
  * agrees with the result and whose "error" names it; and an answer, sent
@@ -54,16 +55,17 @@ check_answer(const struct proto_env *env, const struct dgram_meta *m,
 {
 	static char out[65536], back[65536];
 	struct proto_env back_env;
-	enum proto_result res = PROTO_RESULT_MAX, res_back;
+	struct proto_outcome res, res_back;
 	const cJSON *ok, *err;
 	cJSON *a;
 	size_t n, bad;
 
+	res.result = PROTO_RESULT_MAX;
 	n = proto_answer(env, work, m, 4242, (const char *)req, len, out, cap,
 	    &res);
-	FUZZ_CHECK((unsigned int)res < PROTO_RESULT_MAX);
-	FUZZ_CHECK((n == 0) == (res == PROTO_DROPPED ||
-	    res == PROTO_NOT_A_REQUEST));
+	FUZZ_CHECK((unsigned int)res.result < PROTO_RESULT_MAX);
+	FUZZ_CHECK((n == 0) == (res.fit == PROTO_FIT_NONE));
+	FUZZ_CHECK(res.result != PROTO_NOT_A_REQUEST || n == 0);
 	if (n == 0)
 		return;
 	FUZZ_CHECK(n < cap);
@@ -77,17 +79,19 @@ check_answer(const struct proto_env *env, const struct dgram_meta *m,
 	back_env.max_datagram = PROTO_DATAGRAM_MAX;
 	FUZZ_CHECK(proto_answer(&back_env, work, m, 4242, out, n, back,
 	    sizeof(back), &res_back) == 0);
-	FUZZ_CHECK(res_back == PROTO_NOT_A_REQUEST);
+	FUZZ_CHECK(res_back.result == PROTO_NOT_A_REQUEST);
 	a = cJSON_ParseWithLength(out, n);
 	FUZZ_CHECK(a != NULL && cJSON_IsObject(a));
 	ok = cJSON_GetObjectItemCaseSensitive(a, "ok");
 	FUZZ_CHECK(cJSON_IsBool(ok));
-	FUZZ_CHECK(cJSON_IsTrue(ok) == (res == PROTO_OK));
-	if (res != PROTO_OK) {
+	FUZZ_CHECK(cJSON_IsTrue(ok) == (res.result == PROTO_OK &&
+	    res.fit == PROTO_FIT_FULL));
+	if (!cJSON_IsTrue(ok)) {
 		err = cJSON_GetObjectItemCaseSensitive(a, "error");
 		FUZZ_CHECK(cJSON_IsString(err));
 		FUZZ_CHECK(strcmp(err->valuestring,
-		    proto_result_name(res)) == 0);
+		    res.fit == PROTO_FIT_TRUNCATED ? "truncated" :
+		    proto_result_name(res.result)) == 0);
 	}
 	cJSON_Delete(a);
 }

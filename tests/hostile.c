@@ -152,17 +152,30 @@ pad_to(struct buf *b, size_t n)
 		put_rep(b, ' ', n - b->n);
 }
 
-enum ctr
-ctr_of(const struct expect *e)
+static enum ctr
+ctr_named(const char *name)
 {
-	const char *name = e->silent != NULL ? e->silent :
-	    e->error != NULL ? e->error : "ok";
 	int i;
 
 	for (i = 0; i < C_MAX; i++)
 		if (strcmp(ctr_names[i], name) == 0)
 			return (enum ctr)i;
 	return C_OK;
+}
+
+enum ctr
+ctr_of(const struct expect *e)
+{
+	return ctr_named(e->silent != NULL ? e->silent :
+	    e->error != NULL ? e->error : "ok");
+}
+
+void
+tally_request(struct tally *t, const struct expect *e)
+{
+	t->ctr[ctr_of(e)]++;
+	if (e->cause != NULL)
+		t->ctr[ctr_named(e->cause)]++;
 }
 
 /* The value span of top-level member name in an answer jscan accepted. */
@@ -436,8 +449,8 @@ print_expect(const struct tally *t)
 	printf("expect rx_ipv4=%lu rx_ipv6=%lu tx_ipv4=%lu tx_ipv6=%lu",
 	    t->rx[0], t->rx[1], t->tx[0], t->tx[1]);
 	for (i = 0; i < C_MAX; i++)
-		if (i != C_OK)
-			printf(" %s=%lu", ctr_names[i], t->ctr[i]);
+		printf(" %s=%lu", i == C_OK ? "requests_ok" : ctr_names[i],
+		    t->ctr[i]);
 	printf(" forbidden=0\n");
 }
 

@@ -24,13 +24,16 @@ enum ctr {
 };
 
 /* What one request must get.  silent: no answer, counted under that name
- * ("dropped", "not_a_request"); else error (NULL: ok with op).  id: the
+ * ("dropped", "not_a_request"); else error (NULL: ok with op).  cause:
+ * for a request the 3x rule cut ("dropped", "truncated"), the counter of
+ * what it was ("bad_json", "ok"), which moves too.  id: the
  * answer's id as text, verbatim ("": no id); data: echo's data,
  * verbatim; msg_has: a text the message must contain; client: whoami's
  * client.addr, with port. */
 struct expect {
 	const char	*silent;
 	const char	*error;
+	const char	*cause;
 	const char	*op;
 	char		 id[80];
 	const char	*data;
@@ -75,6 +78,8 @@ void put_rep(struct buf *b, char ch, size_t n);
 void pad_to(struct buf *b, size_t n);
 /* The counter a request that expects e moves. */
 enum ctr ctr_of(const struct expect *e);
+/* Count one request that expects e in t. */
+void tally_request(struct tally *t, const struct expect *e);
 /* 0 when ans (n bytes) rightly answers a request of reqlen bytes that
  * expects e; else -1 and why (256 bytes). */
 int check_answer(size_t reqlen, const char *ans, size_t n,

@@ -65,7 +65,7 @@ run_case(struct client *c, const char *name, const char *req, size_t len,
 		return;
 	}
 	c->t.rx[c->pr.v6]++;
-	c->t.ctr[ctr_of(e)]++;
+	tally_request(&c->t, e);
 	n = recv_wait(c->fd, &c->pr, c->ans, sizeof(c->ans),
 	    e->silent ? SILENCE_MS : ANSWER_MS, &wrong);
 	if (n >= 0)
@@ -106,7 +106,7 @@ struct ccase {
 	const char	*req;
 	size_t		 len;
 	size_t		 padto;
-	const char	*silent, *error, *op, *data, *msg_has;
+	const char	*silent, *error, *cause, *op, *data, *msg_has;
 };
 
 #define REQ(s)		.req = (s), .len = sizeof(s) - 1
@@ -116,8 +116,9 @@ struct ccase {
 
 static const struct ccase cases[] = {
 	{ "empty datagram: dropped (3x 0 bytes)", REQ(""), EXACT,
-	    .silent = "dropped" },
-	{ "1-byte '{': dropped", REQ("{"), EXACT, .silent = "dropped" },
+	    .silent = "dropped", .cause = "bad_json" },
+	{ "1-byte '{': dropped", REQ("{"), EXACT, .silent = "dropped",
+	    .cause = "bad_json" },
 	{ "'{' and 60 spaces: bad_json", REQ("{"), 61, .error = "bad_json" },
 	{ "'[]': bad_json (not an object)", REQ("[]"), .error = "bad_json" },
 	{ "'\"x\"': bad_json (not an object)", REQ("\"x\""),
@@ -228,6 +229,7 @@ run_table_case(struct client *c, const struct ccase *cc, struct buf *b)
 	memset(&e, 0, sizeof(e));
 	e.silent = cc->silent;
 	e.error = cc->error;
+	e.cause = cc->cause;
 	e.op = cc->op;
 	e.data = cc->data;
 	e.ndata = cc->data ? strlen(cc->data) : 0;

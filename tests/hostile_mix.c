@@ -202,6 +202,7 @@ gen_truncated(struct buf *b, struct mixreq *r, unsigned long seq)
 	put_str(b, "\"op\":\"info\"}");
 	put_rep(b, ' ', rng_below(8));
 	r->e.error = "truncated";
+	r->e.cause = "ok";
 }
 
 static void
@@ -320,17 +321,19 @@ gen_too_large(struct buf *b, struct mixreq *r)
 }
 
 /* Too small for any answer, even truncated (about 42 bytes, more than 3x
- * 13): no quote, so never a request that a short ping answer fits. */
+ * 13): no quote, so never a request that a short ping answer fits, and no
+ * '}', so never an object: always bad_json. */
 static void
 gen_small(struct buf *b, struct mixreq *r)
 {
-	static const char alpha[] = "{}[]:,x 01tn";
+	static const char alpha[] = "{[]:,x 01tn";
 	uint32_t i, n = rng_below(14);
 
 	r->kind = "small";
 	for (i = 0; i < n; i++)
 		put_fmt(b, "%c", alpha[rng_below(sizeof(alpha) - 1)]);
 	r->e.silent = "dropped";
+	r->e.cause = "bad_json";
 }
 
 /* SPEC 2 loops: an answer (a top-level ok or error) is never answered. */
@@ -470,7 +473,7 @@ mix_fill(struct mix *m, struct slot *s, unsigned long *seq, unsigned long n)
 			continue;
 		}
 		m->t.rx[v6]++;
-		m->t.ctr[ctr_of(&s->r.e)]++;
+		tally_request(&m->t, &s->r.e);
 		(*seq)++;
 		if (s->r.e.silent == NULL) {
 			s->busy = 1;

@@ -60,7 +60,8 @@ out=$("$PKTQ" --compact "127.0.0.1:$PORT" ping)
 t_eq "daemon still answers after bad input" '{"ok":true,"op":"ping"}' "$out"
 
 out=$("$PKTQ" --compact "127.0.0.1:$PORT" stats)
-t_eq "stats: bad_json counted" 5 "$(echo "$out" | jq .bad_json)"
+t_eq "stats: bad_json counted, answered or not (5 + empty + bare {)" 7 \
+    "$(echo "$out" | jq .bad_json)"
 t_eq "stats: bad_request counted" 3 "$(echo "$out" | jq .bad_request)"
 t_eq "stats: unknown_op counted" 1 "$(echo "$out" | jq .unknown_op)"
 t_eq "stats: too_large counted" 2 "$(echo "$out" | jq .too_large)"
