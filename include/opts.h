@@ -31,6 +31,8 @@ struct opts {
 	size_t max_datagram;
 	unsigned int amplification_factor;
 	uint16_t min_source_port;	/* lower source ports get no answer */
+	struct sockaddr_in6 metrics_listen;	/* the Prometheus endpoint */
+	int metrics_enabled;
 	struct addr_cidr admin_allow[OPTS_MAX_ACL];
 	size_t nadmin_allow;
 };

@@ -1,17 +1,28 @@
-/* server: the libevent side of the daemon — sockets on one event_base, the
- * read callback that drains them, and signal events for stop and reload.
- * The only module that includes event2/. */
+/* server: the daemon's event loops — worker threads, each with an
+ * event_base of its own reading its sockets, and the control thread (the
+ * caller of server_loop) for signals, reload and the metrics endpoint. */
 #ifndef PKTINFOD_SERVER_H
 #define PKTINFOD_SERVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "opts.h"
 
 struct server;
 
-/* Open and bind every listen socket of o.  NULL / errno (logged). */
+/* Read the settings anew into o for a reload (SIGHUP): 0, or -1 with err
+ * naming the file, line and key. */
+typedef int (*server_reload_fn)(void *arg, struct opts *o, char *err,
+    size_t errlen);
+
+/* Open and bind every listen socket of o (and metrics_listen's).  NULL /
+ * errno (logged). */
 struct server *server_open(const struct opts *o);
+/* What SIGHUP calls; without it, SIGHUP only says there is nothing to
+ * reload. */
+void server_set_reload(struct server *srv, server_reload_fn reload,
+    void *arg);
 /* The port the first socket is bound to (for --ready-file with -p 0). */
 uint16_t server_port(const struct server *srv);
 /* Serve until SIGTERM or SIGINT; logs the final stats.  0 / -1. */

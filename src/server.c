@@ -1,5 +1,7 @@
-/* server: workers, each an event_base with its own sockets, batches,
- * counters and arena; the main thread is worker 0 and takes the signals. */
+/* server: workers, each a thread with an event_base of its own, its
+ * sockets, batches, counters and arena; the main thread is the control
+ * thread: it takes the signals, serves the metrics and publishes each new
+ * settings snapshot, and reads no datagram. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -16,10 +18,13 @@
 #include "addr.h"
 #include "arena.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "plat.h"
 #include "policy.h"
 #include "proto.h"
 #include "server.h"
+#include "settings.h"
 #include "sock.h"
 #include "siphash.h"
 #include "srcsel.h"
@@ -31,6 +36,12 @@
 /* Room for an answer: at most amplification_factor x max_datagram, and
  * proto_answer answers "truncated" past it. */
 #define SERVER_TX_CAP 65536
+/* Room for any datagram, whatever max_datagram a reload sets: only the
+ * pages a datagram fills are touched. */
+#define SERVER_RX_CAP PROTO_DATAGRAM_MAX
+/* How often the control thread looks whether every worker has let go of
+ * a retired snapshot. */
+#define SERVER_REAP_MS 20
 /* cJSON's parse and answer trees of one datagram fit with room to spare. */
 #define SERVER_ARENA_SIZE (1024 * 1024)
 /* A full socket is retried this often, up to this many times, then the
@@ -62,6 +73,9 @@ struct worker {
 	struct stats stats;
 	struct arena arena;
 	struct proto_work *work;
+	const struct settings *set;	/* the snapshot this worker uses */
+	unsigned long gen_seen;		/* its gen, for the control thread */
+	struct event *sync_ev;		/* "take the new snapshot now" */
 	long long log_last;
 	unsigned long log_suppressed;
 	long long drop_log_last;	/* the debug lines of unanswered */
@@ -69,15 +83,21 @@ struct worker {
 };
 
 struct server {
-	struct opts opts;
+	struct opts opts;		/* as started: listen, workers, ... */
 	unsigned int nworkers;
-	unsigned int nthreads;		/* workers 1.. started as threads */
+	unsigned int nthreads;		/* workers started as threads */
 	struct worker *worker;
+	struct event_base *base;	/* the control thread's */
 	struct plat_stop *stop;
+	struct metrics_http *metrics;
+	struct event *reap_ev;
+	struct settings *set;		/* the current snapshot */
+	server_reload_fn reload;
+	void *reload_arg;
 	const char *listen_text[OPTS_MAX_LISTEN];
+	uint16_t ports[OPTS_MAX_LISTEN];
 	const char *features[5];
-	struct proto_env env;
-	struct policy policy;
+	struct proto_env env;		/* the template of every snapshot's */
 	struct siphash_key key;		/* random, for every worker's tables */
 	struct timespec started;
 };
@@ -188,35 +208,11 @@ set_env(struct server *srv)
 	env->workers = srv->nworkers;
 	env->listen = srv->listen_text;
 	env->nlisten = srv->opts.nlisten;
-	env->admin_allow = srv->opts.admin_allow;
-	env->nadmin_allow = srv->opts.nadmin_allow;
-	env->amplification_factor = srv->opts.amplification_factor;
-	env->max_datagram = srv->opts.max_datagram;
 	env->uptime_s = uptime_s;
 	env->ifname = ifname;
 	env->stats = add_stats;
 	env->arg = srv;
 	set_features(srv);
-}
-
-/* Every port the daemon listens on is a service port: a datagram from
- * one of them is another responder's answer, or forged. */
-static void
-set_policy(struct server *srv)
-{
-	struct policy *p = &srv->policy;
-	uint16_t port;
-	size_t i, j;
-
-	p->min_source_port = srv->opts.min_source_port;
-	p->nown = 0;
-	for (i = 0; i < srv->opts.nlisten; i++) {
-		port = sock_port(srv->worker[0].listener[i].sock);
-		for (j = 0; j < p->nown && p->own_port[j] != port; j++)
-			;
-		if (j == p->nown && p->nown < POLICY_MAX_PORTS)
-			p->own_port[p->nown++] = port;
-	}
 }
 
 static int
@@ -264,11 +260,11 @@ log_dropped(struct worker *w, const struct sock_msg *msg,
 	if (res->full != 0)
 		snprintf(why, sizeof(why), "the answer of %zu bytes exceeds "
 		    "%u x the %zu-byte request: pad the request", res->full,
-		    w->srv->env.amplification_factor, msg->len);
+		    w->set->env.amplification_factor, msg->len);
 	else
 		snprintf(why, sizeof(why), "even a \"truncated\" answer "
 		    "exceeds %u x the %zu-byte request: pad the request",
-		    w->srv->env.amplification_factor, msg->len);
+		    w->set->env.amplification_factor, msg->len);
 	log_unanswered(w, msg, why);
 }
 
@@ -291,14 +287,14 @@ handle(struct listener *l, struct sock_msg *msg)
 		return;
 	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
 	stats_count_local(&w->stats, &msg->meta.dst);
-	if ((v = policy_check(&w->srv->policy, &msg->meta.peer)) !=
+	if ((v = policy_check(&w->set->policy, &msg->meta.peer)) !=
 	    POLICY_PASS) {
 		stats_inc(&w->stats.policy[v]);
 		log_unanswered(w, msg, policy_verdict_reason(v));
 		return;
 	}
 	msg->tx = sock_batch_tx(l->batch, &cap);
-	msg->txlen = proto_answer(&w->srv->env, w->work, &msg->meta,
+	msg->txlen = proto_answer(&w->set->env, w->work, &msg->meta,
 	    sock_port(l->sock), msg->rx, msg->len, msg->tx, cap, &res);
 	sock_batch_tx_commit(l->batch, msg->txlen);
 	arena_reset(&w->arena);
@@ -392,6 +388,30 @@ on_writable(evutil_socket_t fd, short what, void *arg)
 	event_add(l->rev, NULL);
 }
 
+/* Between batches: take the newest snapshot, and say so, so that the
+ * control thread can free the one this worker let go of.  The acquire
+ * pairs with publish()'s release: the snapshot is whole when seen. */
+static void
+worker_sync(struct worker *w)
+{
+	const struct settings *set = __atomic_load_n(&w->srv->set,
+	    __ATOMIC_ACQUIRE);
+
+	if (set == w->set)
+		return;
+	w->set = set;
+	__atomic_store_n(&w->gen_seen, set->gen, __ATOMIC_RELEASE);
+}
+
+/* An idle worker reads no batch: the control thread wakes it for this. */
+static void
+on_sync(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	worker_sync(arg);
+}
+
 static void
 on_readable(evutil_socket_t fd, short what, void *arg)
 {
@@ -402,6 +422,7 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (round = 0; round < SERVER_READ_BUDGET; round++) {
+		worker_sync(w);
 		if ((n = sock_recv_batch(l->sock, l->batch)) <= 0) {
 			if (n == -1 && !log_errno_is_noise(errno))
 				log_limited(&w->log_last, &w->log_suppressed,
@@ -440,7 +461,7 @@ open_listener(struct worker *w, struct listener *l,
 	/* With -p 0 the kernel picked the port: show the real one. */
 	bound.sin6_port = htons(sock_port(l->sock));
 	addr_format(l->text, sizeof(l->text), &bound);
-	l->batch = sock_batch_new(o->batch, o->max_datagram, SERVER_TX_CAP,
+	l->batch = sock_batch_new(o->batch, SERVER_RX_CAP, SERVER_TX_CAP,
 	    o->batch > 1);
 	if (l->batch == NULL) {
 		log_error("out of memory for %s", l->text);
@@ -495,28 +516,46 @@ server_open(const struct opts *o)
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &srv->started);
-	if (plat_random(&srv->key, sizeof(srv->key)) == -1) {
-		server_free(srv);
-		return NULL;
-	}
+	if (plat_random(&srv->key, sizeof(srv->key)) == -1)
+		goto fail;
 	for (i = 0; i < srv->nworkers; i++) {
 		srv->worker[i].id = i;
-		if (open_worker(srv, &srv->worker[i]) == -1) {
-			server_free(srv);
-			return NULL;
-		}
+		if (open_worker(srv, &srv->worker[i]) == -1)
+			goto fail;
 	}
 	for (i = 0; i < o->nlisten; i++) {
 		srv->listen_text[i] = srv->worker[0].listener[i].text;
+		srv->ports[i] = sock_port(srv->worker[0].listener[i].sock);
 		log_info("listening on %s", srv->listen_text[i]);
 	}
+	if (o->metrics_enabled &&
+	    (srv->metrics = metrics_http_open(&o->metrics_listen)) == NULL)
+		goto fail;
 	set_env(srv);
-	set_policy(srv);
+	if ((srv->set = settings_new(&srv->opts, &srv->env, srv->ports,
+	    o->nlisten, 1)) == NULL) {
+		log_error("out of memory for the settings");
+		goto fail;
+	}
+	for (i = 0; i < srv->nworkers; i++) {
+		srv->worker[i].set = srv->set;
+		srv->worker[i].gen_seen = srv->set->gen;
+	}
 	log_info("%u worker%s, %s I/O", srv->nworkers,
 	    srv->nworkers == 1 ? "" : "s",
 	    sock_batch_is_batched(srv->worker[0].listener[0].batch) ?
 	    "batched" : "single-datagram");
 	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+void
+server_set_reload(struct server *srv, server_reload_fn reload, void *arg)
+{
+	srv->reload = reload;
+	srv->reload_arg = arg;
 }
 
 uint16_t
@@ -534,13 +573,100 @@ on_stop(void *arg, const char *why)
 	log_info("%s: stopping", why);
 	for (i = 0; i < srv->nworkers; i++)
 		event_base_loopbreak(srv->worker[i].base);
+	event_base_loopbreak(srv->base);
+}
+
+/* Free the retired snapshots that no worker uses any more: those older
+ * than the oldest one a worker still has. */
+static void
+reap(struct server *srv)
+{
+	struct settings **pp = &srv->set->older, *s;
+	unsigned long oldest = srv->set->gen, seen;
+	struct timeval tv = { 0, SERVER_REAP_MS * 1000 };
+	unsigned int i;
+
+	for (i = 0; i < srv->nworkers; i++) {
+		seen = __atomic_load_n(&srv->worker[i].gen_seen,
+		    __ATOMIC_ACQUIRE);
+		if (seen < oldest)
+			oldest = seen;
+	}
+	while (*pp != NULL && (*pp)->gen >= oldest)
+		pp = &(*pp)->older;
+	while ((s = *pp) != NULL) {
+		*pp = s->older;
+		settings_free(s);
+	}
+	if (srv->set->older != NULL)
+		event_add(srv->reap_ev, &tv);
 }
 
 static void
+on_reap(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	reap(arg);
+}
+
+/* Make set the current snapshot: each worker takes it at its next batch
+ * boundary, or at once when idle; the old one is freed once all have. */
+static void
+publish(struct server *srv, struct settings *set)
+{
+	unsigned int i;
+
+	set->older = srv->set;
+	__atomic_store_n(&srv->set, set, __ATOMIC_RELEASE);
+	for (i = 0; i < srv->nworkers; i++)
+		event_active(srv->worker[i].sync_ev, EV_READ, 0);
+	reap(srv);
+}
+
+/* What a reload cannot change without closing sockets or threads. */
+static void
+log_kept(const struct opts *now, const struct opts *asked)
+{
+	if (now->nlisten != asked->nlisten || memcmp(now->listen,
+	    asked->listen, now->nlisten * sizeof(now->listen[0])) != 0)
+		log_warn("reload: listen changed; it needs a restart, the "
+		    "sockets stay as they are");
+	if (now->workers != asked->workers)
+		log_warn("reload: workers changed; it needs a restart, the "
+		    "workers stay as they are");
+	if (now->metrics_enabled != asked->metrics_enabled ||
+	    memcmp(&now->metrics_listen, &asked->metrics_listen,
+	    sizeof(now->metrics_listen)) != 0)
+		log_warn("reload: metrics_listen changed; it needs a restart");
+}
+
+/* SIGHUP: the settings read anew; a failure keeps the old ones. */
+static void
 on_reload(void *arg)
 {
-	(void)arg;
-	log_info("SIGHUP: no config file in use, nothing to reload");
+	struct server *srv = arg;
+	struct settings *set;
+	struct opts o;
+	char err[512];
+
+	if (srv->reload == NULL) {
+		log_info("SIGHUP: no config file in use, nothing to reload");
+		return;
+	}
+	if (srv->reload(srv->reload_arg, &o, err, sizeof(err)) == -1) {
+		log_error("SIGHUP: %s; the old settings stay", err);
+		return;
+	}
+	log_kept(&srv->opts, &o);
+	if ((set = settings_new(&o, &srv->env, srv->ports, srv->opts.nlisten,
+	    srv->set->gen + 1)) == NULL) {
+		log_error("SIGHUP: out of memory; the old settings stay");
+		return;
+	}
+	log_set_level(o.log_level);
+	publish(srv, set);
+	log_info("SIGHUP: settings reloaded (generation %lu)", set->gen);
 }
 
 /* SIGUSR1: the counters so far, and serving goes on. */
@@ -553,13 +679,33 @@ on_counters(void *arg)
 	stats_log(&sum);
 }
 
+static size_t
+metrics_page(void *arg, char *buf, size_t cap)
+{
+	struct server *srv = arg;
+	struct metrics_info info;
+	uint64_t rx[OPTS_MAX_WORKERS];
+	struct stats sum;
+	unsigned int i;
+
+	sum_stats(srv, &sum);
+	for (i = 0; i < srv->nworkers; i++)
+		rx[i] = stats_rx_total(&srv->worker[i].stats);
+	info.version = PACKAGE_VERSION;
+	info.uptime_s = uptime_s(srv);
+	info.worker_rx = rx;
+	info.nworkers = srv->nworkers;
+	return metrics_format(buf, cap, &sum, &info);
+}
+
 static int
 add_worker_events(struct worker *w)
 {
 	struct listener *l;
 	size_t i;
 
-	if ((w->base = event_base_new()) == NULL)
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->sync_ev = event_new(w->base, -1, 0, on_sync, w)) == NULL)
 		return -1;
 	for (i = 0; i < w->srv->opts.nlisten; i++) {
 		l = &w->listener[i];
@@ -586,15 +732,15 @@ run_worker(void *arg)
 	return NULL;
 }
 
-/* Workers 1.. run in threads that never take a signal: the main thread's
- * stop events see them all. */
+/* Workers run in threads that never take a signal: the control thread's
+ * events see them all. */
 static int
 start_threads(struct server *srv)
 {
 	unsigned int i;
 	int rc;
 
-	for (i = 1; i < srv->nworkers; i++) {
+	for (i = 0; i < srv->nworkers; i++) {
 		rc = plat_thread_start(&srv->worker[i].thread, run_worker,
 		    &srv->worker[i]);
 		if (rc != 0) {
@@ -612,14 +758,36 @@ join_threads(struct server *srv)
 {
 	unsigned int i;
 
-	for (i = 1; i <= srv->nthreads; i++)
+	for (i = 0; i < srv->nthreads; i++)
 		pthread_join(srv->worker[i].thread, NULL);
+}
+
+/* The control thread's loop: signals, metrics, retired snapshots. */
+static int
+add_control_events(struct server *srv)
+{
+	struct plat_signals sig;
+
+	if ((srv->base = event_base_new()) == NULL ||
+	    (srv->reap_ev = evtimer_new(srv->base, on_reap, srv)) == NULL) {
+		log_error("cannot set up the control thread's event loop");
+		return -1;
+	}
+	sig.stop = on_stop;
+	sig.reload = on_reload;
+	sig.counters = on_counters;
+	sig.arg = srv;
+	if ((srv->stop = plat_stop_new(srv->base, &sig)) == NULL)
+		return -1;
+	if (srv->metrics != NULL && metrics_http_start(srv->metrics, srv->base,
+	    metrics_page, srv) == -1)
+		return -1;
+	return 0;
 }
 
 int
 server_loop(struct server *srv)
 {
-	struct plat_signals sig;
 	struct stats sum;
 	unsigned int i;
 	int rc = 0;
@@ -634,19 +802,17 @@ server_loop(struct server *srv)
 			return -1;
 		}
 	}
-	sig.stop = on_stop;
-	sig.reload = on_reload;
-	sig.counters = on_counters;
-	sig.arg = srv;
-	if ((srv->stop = plat_stop_new(srv->worker[0].base, &sig)) == NULL)
+	if (add_control_events(srv) == -1)
 		return -1;
 	log_info("serving (%s backend)",
 	    event_base_get_method(srv->worker[0].base));
 	if (start_threads(srv) == -1)
 		rc = -1;
-	else
-		run_worker(&srv->worker[0]);
-	for (i = 1; i < srv->nworkers; i++)
+	else if (event_base_dispatch(srv->base) == -1) {
+		log_error("the control thread's event loop failed");
+		rc = -1;
+	}
+	for (i = 0; i < srv->nworkers; i++)
 		event_base_loopbreak(srv->worker[i].base);
 	join_threads(srv);
 	sum_stats(srv, &sum);
@@ -669,6 +835,8 @@ free_worker(struct worker *w)
 		sock_batch_free(l->batch);
 		sock_close(l->sock);
 	}
+	if (w->sync_ev != NULL)
+		event_free(w->sync_ev);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	arena_free(&w->arena);
@@ -678,13 +846,23 @@ free_worker(struct worker *w)
 void
 server_free(struct server *srv)
 {
+	struct settings *set;
 	unsigned int i;
 
 	if (srv == NULL)
 		return;
 	plat_stop_free(srv->stop);
+	metrics_http_free(srv->metrics);
+	if (srv->reap_ev != NULL)
+		event_free(srv->reap_ev);
 	for (i = 0; i < srv->nworkers; i++)
 		free_worker(&srv->worker[i]);
+	while ((set = srv->set) != NULL) {
+		srv->set = set->older;
+		settings_free(set);
+	}
+	if (srv->base != NULL)
+		event_base_free(srv->base);
 	free(srv->worker);
 	free(srv);
 }
