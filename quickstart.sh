@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 # Build and library packages, then what the tests drive (jq reads answers,
 # strace shows the control messages, iproute2 builds test namespaces,
 # tshark captures answers on the wire, valgrind and clang with its
-# sanitizer runtime, libclang-rt-dev, check memory).
+# sanitizer runtime, libclang-rt-dev, check memory; curl scrapes the
+# metrics endpoint and promtool, from prometheus, checks what it serves).
 PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev check"
-PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev"
+PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev curl prometheus"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -258,12 +258,12 @@ log_dropped(struct worker *w, const struct sock_msg *msg,
 	if (!log_enabled(LOG_LVL_DEBUG))
 		return;
 	if (res->full != 0)
-		snprintf(why, sizeof(why), "the answer of %zu bytes exceeds "
-		    "%u x the %zu-byte request: pad the request", res->full,
+		snprintf(why, sizeof(why), "answer of %zu bytes exceeds "
+		    "%u x %zu-byte request: pad the request", res->full,
 		    w->set->env.amplification_factor, msg->len);
 	else
 		snprintf(why, sizeof(why), "even a \"truncated\" answer "
-		    "exceeds %u x the %zu-byte request: pad the request",
+		    "exceeds %u x %zu-byte request: pad the request",
 		    w->set->env.amplification_factor, msg->len);
 	log_unanswered(w, msg, why);
 }

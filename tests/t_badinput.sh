@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 t_require jq
 
-t_daemon_start bad
+t_daemon_start bad --log-level debug
 PAD=$(t_pad 60)
 
 # error_of PAYLOAD: the "error" member of the answer, or "none".
@@ -68,6 +68,10 @@ t_eq "stats: too_large counted" 2 "$(echo "$out" | jq .too_large)"
 t_eq "stats: three drops counted (empty, bare {, tiny info)" 3 \
     "$(echo "$out" | jq .dropped)"
 t_check "stats: truncated counted" test "$(echo "$out" | jq .truncated)" -ge 1
+
+t_check "debug log: a dropped answer tells the client to pad" grep -Eq \
+    'no answer to 127\.0\.0\.1:[0-9]+: answer of [0-9]+ bytes exceeds 3 x 13-byte request: pad the request' \
+    "$T_DIR/bad.log"
 
 t_daemon_stop "$DAEMON_PID"
 t_eq "SIGTERM after bad input exits 0" 0 "$STOP_STATUS"
