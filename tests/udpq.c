@@ -3,11 +3,14 @@
  * prints the source of every datagram it receives exactly as the kernel
  * reported it.
  *
- * usage: udpq [-b LOCALADDR] [-P LOCALPORT] [-t TIMEOUT_MS] [-n COUNT] [-B]
+ * usage: udpq [-b LOCALADDR] [-P LOCALPORT] [-t TIMEOUT_MS] [-n|-m COUNT] [-B]
  *             [-C] [-a] [-S] [-f FILE] ADDR PORT [PAYLOAD]
  *   -P  bind this local port (with -b, or the wildcard address)
  *   -n  send the payload COUNT times, as fast as the socket takes it, then
  *   wait for answers (a burst a shell loop could not make)
+ *   -m  send the payload once from each of COUNT source addresses, from
+ *   127.1.0.1 on (an IPv4 ADDR on loopback only), answers not awaited: a
+ *   flood of distinct sources
  *   -B  SO_BROADCAST   -C  connect() first   -a  wait for all answers until
  *   the timeout instead of stopping at the first   -S  say "sent" on stderr
  *   once the query is out   -f  payload from FILE
@@ -19,6 +22,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,7 @@
 
 struct args {
 	const char *local, *local_port, *file, *host, *port, *payload;
-	long count;
+	long count, sources;
 	int timeout_ms, broadcast, connected, all, say_sent;
 };
 
@@ -61,11 +65,12 @@ parse_args(struct args *a, int argc, char **argv)
 	memset(a, 0, sizeof(*a));
 	a->timeout_ms = 1000;
 	a->count = 1;
-	while ((ch = getopt(argc, argv, "b:P:t:n:BCaSf:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:P:t:n:m:BCaSf:")) != -1) {
 		switch (ch) {
 		case 'b': a->local = optarg; break;
 		case 'P': a->local_port = optarg; break;
 		case 'n': a->count = atol(optarg); break;
+		case 'm': a->sources = atol(optarg); break;
 		case 't': a->timeout_ms = atoi(optarg); break;
 		case 'B': a->broadcast = 1; break;
 		case 'C': a->connected = 1; break;
@@ -173,6 +178,35 @@ receive(int fd, const struct args *a)
 	return got > 0 ? 0 : 1;
 }
 
+/* One datagram from each of n addresses of 127.1.0.0/16 and beyond, in
+ * turn (all of 127.0.0.0/8 is local on Linux's lo). */
+static int
+from_many(const struct sockaddr_storage *to, socklen_t tolen,
+    const char *payload, size_t n, long sources)
+{
+	struct sockaddr_in src;
+	long i;
+	int fd;
+
+	for (i = 0; i < sources; i++) {
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f010001UL + (unsigned long)i);
+		if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+			return 2;
+		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1 ||
+		    sendto(fd, payload, n, 0, (const struct sockaddr *)to,
+		    tolen) == -1) {
+			fprintf(stderr, "udpq: source %ld: %s\n", i,
+			    strerror(errno));
+			close(fd);
+			return 2;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,7 +220,7 @@ main(int argc, char **argv)
 
 	if (parse_args(&a, argc, argv) == -1) {
 		fprintf(stderr, "usage: udpq [-b LOCAL] [-P LPORT] [-t MS] "
-		    "[-n COUNT] [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT "
+		    "[-n|-m COUNT] [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT "
 		    "[PAYLOAD]\n");
 		return 2;
 	}
@@ -195,6 +229,10 @@ main(int argc, char **argv)
 	    (fd = open_socket(&a, &to, tolen)) == -1) {
 		fprintf(stderr, "udpq: setup: %s\n", strerror(errno));
 		return 2;
+	}
+	if (a.sources > 0) {
+		close(fd);
+		return from_many(&to, tolen, payload, (size_t)n, a.sources);
 	}
 	for (i = 0; i < a.count; i++) {
 		if ((a.connected ? send(fd, payload, (size_t)n, 0) :
