@@ -1,9 +1,12 @@
 /* acl: prefix lists as sorted, merged, disjoint 128-bit intervals.  A
- * prefix is the interval [net, net | ~mask]; overlapping, nested and
+ * prefix is the interval [net, net | ~mask]; nested, duplicate and
  * adjacent ones merge, and the deny intervals are subtracted from the
  * allow ones at build time, so acl_allows is one binary search over one
- * array (the shape of the classic range-lookup tables, and O(log n)
- * rather than the O(n) of addr_cidr_list_match). */
+ * array: prefixes as ranges searched by their endpoints (Lampson,
+ * Srinivasan and Varghese, "IP lookups using multiway and multicolumn
+ * search", INFOCOM 1998), O(log n) where addr_cidr_list_match is O(n).
+ * Two prefixes are nested or disjoint, never half-overlapping, so the
+ * merge only ever grows an interval or starts a new one. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -65,23 +65,31 @@ burst_of(struct ratelimit *rl, const struct ratelimit_conf *c,
 	return ok;
 }
 
-/* The i-th of many distinct sources, each in its own /64 (IPv6) or its
- * own address (IPv4, every other one). */
+/* The i-th of many distinct sources: 10.0.0.0/8 for even i, else
+ * 2001:db8:I::/64 (I the high and low 16 bits of i), each in its own
+ * bucket.  Built from bytes: this runs 100 000 times under valgrind. */
 static struct in6_addr
 nth_source(uint32_t i)
 {
 	struct in6_addr a;
 	struct in_addr v4;
-	char text[64];
 
 	if (i % 2 == 0) {
-		v4.s_addr = htonl(0x0a000000u + i / 2);	/* 10/8 */
+		v4.s_addr = htonl(0x0a000000u + i / 2);
 		addr_set_v4mapped(&a, &v4);
 		return a;
 	}
-	snprintf(text, sizeof(text), "2001:db8:%x:%x::1",
-	    (unsigned int)(i >> 16), (unsigned int)(i & 0xffff));
-	return tu_ip(text);
+	memset(&a, 0, sizeof(a));
+	a.s6_addr[0] = 0x20;
+	a.s6_addr[1] = 0x01;
+	a.s6_addr[2] = 0x0d;
+	a.s6_addr[3] = 0xb8;
+	a.s6_addr[4] = (unsigned char)(i >> 24);
+	a.s6_addr[5] = (unsigned char)(i >> 16);
+	a.s6_addr[6] = (unsigned char)(i >> 8);
+	a.s6_addr[7] = (unsigned char)i;
+	a.s6_addr[15] = 1;
+	return a;
 }
 
 /* n IPv6 sources, text in out, whose buckets share set number set. */
@@ -339,17 +347,20 @@ START_TEST(abuser_stays_limited_through_a_flood_of_sources)
 	struct in6_addr a, abuser = tu_ip("203.0.113.66");
 	unsigned int ok = 0, abuser_ok = 0;
 	uint64_t now = T0;
+	size_t most = 0;
 	uint32_t i;
 
 	for (i = 0; i < 100000; i++, now += 2000) {
 		a = nth_source(i);
 		ok += (unsigned int)ratelimit_allow(rl, &c, &a, now);
-		ck_assert_uint_le(ratelimit_used(rl), 1024);
+		if (ratelimit_used(rl) > most)
+			most = ratelimit_used(rl);
 		if (i % 10 == 0)
 			abuser_ok += (unsigned int)ratelimit_allow(rl, &c,
 			    &abuser, now);
 	}
 	ck_assert_uint_eq(ok, 100000);
+	ck_assert_uint_eq(most, 1024);
 	ck_assert_uint_eq(ratelimit_used(rl), 1024);
 	/* The burst, then 10 qps over the 0.2 s the flood took. */
 	ck_assert_uint_eq(abuser_ok, 5 + 1);
