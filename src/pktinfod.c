@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "log.h"
 #include "opts.h"
 #include "plat.h"
@@ -68,45 +69,72 @@ prepare(const struct opts *o, struct server *srv)
 	return 0;
 }
 
+/* Everything from the parsed options to the last socket closed. */
 static int
-run(int argc, char **argv)
+serve(const struct opts *o)
 {
-	struct opts o;
 	struct server *srv;
 	const char *unsupported;
-	char err[256];
 	int status;
 
-	switch (opts_parse(&o, argc, argv, err, sizeof(err))) {
-	case OPTS_EXIT:
-		return 0;
-	case OPTS_USAGE:
-		fprintf(stderr, "pktinfod: %s\n%s", err, opts_usage());
-		return 2;
-	case OPTS_RUN:
-		break;
-	}
-	if ((unsupported = plat_unsupported(&o)) != NULL) {
+	if ((unsupported = plat_unsupported(o)) != NULL) {
 		fprintf(stderr, "pktinfod: %s\n", unsupported);
 		return 2;
 	}
-	log_init("pktinfod", o.log_level, o.use_syslog || o.daemonize);
-	if (o.naive_source)
+	log_init("pktinfod", o->log_level, o->use_syslog || o->daemonize);
+	if (o->naive_source)
 		log_warn("--naive-source: answers are sent WITHOUT source "
 		    "selection; they will leave from whatever address routing "
 		    "picks. This mode exists only as a negative control for "
 		    "tests.");
 	if (plat_init() == -1)
 		return 1;
-	if ((srv = server_open(&o)) == NULL) {
+	if ((srv = server_open(o)) == NULL) {
 		plat_cleanup();
 		return 1;
 	}
-	status = prepare(&o, srv) == 0 && server_loop(srv) == 0 ? 0 : 1;
+	status = prepare(o, srv) == 0 && server_loop(srv) == 0 ? 0 : 1;
 	server_free(srv);
-	if (o.pidfile != NULL)
-		unlink(o.pidfile);
+	if (o->pidfile != NULL)
+		unlink(o->pidfile);
 	plat_cleanup();
+	return status;
+}
+
+/* --check-config prints to standard output; its errors, like a config
+ * error at start, name the file as compilers do, for editors to jump. */
+static int
+run(int argc, char **argv)
+{
+	struct opts o;
+	char err[1024];
+	int status;
+
+	switch (opts_parse(&o, argc, argv, err, sizeof(err))) {
+	case OPTS_EXIT:
+		status = 0;
+		break;
+	case OPTS_USAGE:
+		fprintf(stderr, "pktinfod: %s\n%s", err, opts_usage());
+		status = 2;
+		break;
+	case OPTS_CONFIG:
+		fprintf(stderr, "%s\n", err);
+		status = 2;
+		break;
+	case OPTS_RUN:
+	default:
+		if (!o.check_config)
+			status = serve(&o);
+		else if (conf_print(&o, stdout) == -1 || fflush(stdout) == EOF) {
+			fprintf(stderr, "pktinfod: standard output: %s\n",
+			    strerror(errno));
+			status = 1;
+		} else
+			status = 0;
+		break;
+	}
+	opts_free(&o);
 	return status;
 }
 
