@@ -1,6 +1,7 @@
 /* policy: which datagrams get no answer at all, decided from the source
- * address and port alone, before the request is read.  Pure: the socket
- * layer's metadata in, a verdict out. */
+ * address and port alone, before the request is read: the loop rules and
+ * the allow/deny lists.  Pure: the socket layer's metadata in, a verdict
+ * out (the per-source rate limit, which keeps state, is ratelimit's). */
 #ifndef PKTINFOD_POLICY_H
 #define PKTINFOD_POLICY_H
 
@@ -8,6 +9,8 @@
 #include <stdint.h>
 
 #include "netinc.h"
+
+struct acl;
 
 #define POLICY_MAX_PORTS 16
 
@@ -17,6 +20,8 @@ enum policy_verdict {
 	POLICY_PASS,
 	POLICY_LOW_PORT,	/* source port 0, or below min_source_port */
 	POLICY_OWN_PORT,	/* a port this daemon listens on */
+	POLICY_DENIED,		/* not allowed by allow/deny */
+	POLICY_RATE_LIMITED,	/* over its prefix's rate (set by the caller) */
 	POLICY_VERDICT_MAX
 };
 
@@ -24,6 +29,7 @@ struct policy {
 	uint16_t	min_source_port;	/* 0: every port but 0 */
 	uint16_t	own_port[POLICY_MAX_PORTS];	/* host order */
 	size_t		nown;
+	const struct acl *acl;		/* allow and deny; NULL: all allowed */
 };
 
 /* The verdict on a datagram from peer. */

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "dgram.h"
 
+struct acl;
 struct cJSON;
 struct proto_work;
 struct siphash_key;
@@ -50,8 +51,7 @@ struct proto_env {
 	size_t nlisten;
 	const char *const *features;
 	size_t nfeatures;
-	const struct addr_cidr *admin_allow;	/* who may ask for stats */
-	size_t nadmin_allow;
+	const struct acl *admin_allow;	/* who may ask for stats */
 	unsigned int amplification_factor;
 	size_t max_datagram;
 	/* Seconds since start, for info. */

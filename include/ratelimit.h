@@ -1,8 +1,8 @@
 /* ratelimit: a token bucket (RFC 2697's single-rate bucket, without the
- * colours) per source prefix, in a fixed-size, set-associative table per
- * worker keyed with SipHash-1-3, so memory is bounded and an attacker can
- * neither grow the table nor aim sources at one set.  Pure: the caller
- * passes the monotonic clock. */
+ * colours) per source prefix, in one fixed-size, set-associative table
+ * that every worker shares (a lock per set), keyed with SipHash-1-3, so
+ * memory is bounded and an attacker can neither grow the table nor aim
+ * sources at one set.  Pure: the caller passes the monotonic clock. */
 #ifndef PKTINFOD_RATELIMIT_H
 #define PKTINFOD_RATELIMIT_H
 
@@ -15,7 +15,7 @@
 /* Entries per set: a source is evicted only when it is the fullest of
  * this many (see ratelimit.c). */
 #define RATELIMIT_WAYS 8
-/* The table size the daemon uses per worker: 2 MiB. */
+/* The table size the daemon uses: 2 MiB. */
 #define RATELIMIT_DEFAULT_SLOTS 65536
 
 /* The config file's rate_limit object.  qps 0 turns limiting off; burst
@@ -40,10 +40,10 @@ void ratelimit_free(struct ratelimit *rl);
  * prefix is over the limit. */
 int ratelimit_allow(struct ratelimit *rl, const struct ratelimit_conf *conf,
     const struct in6_addr *src, uint64_t now_ns);
-/* Forget every source.  Call on a reload that changes qps, burst or a
- * prefix length: old entries are safe to keep (a bucket is clamped to
- * the new depth when next used) but those keyed by the old prefixes
- * only hold slots until evicted. */
+/* Forget every source (safe while workers use the table).  Call on a
+ * reload that changes qps, burst or a prefix length: old entries are
+ * safe to keep (a bucket is clamped to the new depth when next used) but
+ * those keyed by the old prefixes only hold slots until evicted. */
 void ratelimit_reset(struct ratelimit *rl);
 /* How many entries hold a source, for tests and metrics. */
 size_t ratelimit_used(const struct ratelimit *rl);

@@ -20,7 +20,6 @@ enum stats_counter {
 	STATS_TRUNCATED,	/* a "truncated" answer sent instead (3x rule) */
 	STATS_DROPPED,		/* nothing sent: even "truncated" was over 3x */
 	STATS_NO_PKTINFO,	/* dropped: control data cut or no pktinfo */
-	STATS_RATE_LIMITED,
 	STATS_SEND_ERRORS,
 	STATS_RXQ_DROPPED,	/* the kernel's drops (SO_RXQ_OVFL) */
 	STATS_COUNTER_MAX
@@ -45,6 +44,10 @@ struct stats {
 	uint64_t local_other;		/* local addresses past the table */
 	struct stats_errno send_err[STATS_ERRNO_SLOTS];
 	uint64_t send_err_other;
+	/* gauges of a sum (the server fills them in): the rate limiter's
+	 * table, entries in use and slots */
+	uint64_t rl_entries;
+	uint64_t rl_slots;
 };
 
 /*

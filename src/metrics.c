@@ -83,8 +83,6 @@ drops(struct page *pg, const struct stats *st)
 	for (i = POLICY_PASS + 1; i < POLICY_VERDICT_MAX; i++)
 		sample(pg, "drops_total", "reason", policy_verdict_name(i),
 		    st->policy[i]);
-	sample(pg, "drops_total", "reason", "rate_limited",
-	    st->counter[STATS_RATE_LIMITED]);
 	sample(pg, "drops_total", "reason", "no_pktinfo",
 	    st->counter[STATS_NO_PKTINFO]);
 	sample(pg, "drops_total", "reason", "rx_queue_overflow",
@@ -175,6 +173,12 @@ metrics_format(char *buf, size_t cap, const struct stats *st,
 	sample(&pg, "answers_truncated_total", NULL, NULL,
 	    st->counter[STATS_TRUNCATED]);
 	drops(&pg, st);
+	family(&pg, "rate_limit_entries", "gauge", "Source prefixes the rate "
+	    "limiter's tables hold.");
+	sample(&pg, "rate_limit_entries", NULL, NULL, st->rl_entries);
+	family(&pg, "rate_limit_slots", "gauge", "What the rate limiter's "
+	    "tables can hold (fixed at start).");
+	sample(&pg, "rate_limit_slots", NULL, NULL, st->rl_slots);
 	send_errors(&pg, st);
 	locals(&pg, st);
 	return pg.len;

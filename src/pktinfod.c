@@ -69,9 +69,26 @@ prepare(const struct opts *o, struct server *srv)
 	return 0;
 }
 
+/* The command line, kept for a reload: the file is read again and the
+ * flags override it again, as at start. */
+struct cmdline {
+	int argc;
+	char **argv;
+};
+
+static int
+reload(void *arg, struct opts *o, char *err, size_t errlen)
+{
+	const struct cmdline *cl = arg;
+
+	if (opts_parse(o, cl->argc, cl->argv, err, errlen) == OPTS_RUN)
+		return 0;
+	return -1;
+}
+
 /* Everything from the parsed options to the last socket closed. */
 static int
-serve(const struct opts *o)
+serve(const struct opts *o, struct cmdline *cl)
 {
 	struct server *srv;
 	const char *unsupported;
@@ -93,6 +110,8 @@ serve(const struct opts *o)
 		plat_cleanup();
 		return 1;
 	}
+	if (o->config_file != NULL)
+		server_set_reload(srv, reload, cl);
 	status = prepare(o, srv) == 0 && server_loop(srv) == 0 ? 0 : 1;
 	server_free(srv);
 	if (o->pidfile != NULL)
@@ -106,6 +125,7 @@ serve(const struct opts *o)
 static int
 run(int argc, char **argv)
 {
+	struct cmdline cl = { argc, argv };
 	struct opts o;
 	char err[1024];
 	int status;
@@ -125,7 +145,7 @@ run(int argc, char **argv)
 	case OPTS_RUN:
 	default:
 		if (!o.check_config)
-			status = serve(&o);
+			status = serve(&o, &cl);
 		else if (conf_print(&o, stdout) == -1 || fflush(stdout) == EOF) {
 			fprintf(stderr, "pktinfod: standard output: %s\n",
 			    strerror(errno));

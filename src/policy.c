@@ -3,12 +3,15 @@
 #include "config.h"
 #endif
 
+#include "acl.h"
 #include "policy.h"
 
 static const char *const verdict_names[POLICY_VERDICT_MAX] = {
 	[POLICY_PASS] = "pass",
 	[POLICY_LOW_PORT] = "low_port",
 	[POLICY_OWN_PORT] = "own_port",
+	[POLICY_DENIED] = "denied",
+	[POLICY_RATE_LIMITED] = "rate_limited",
 };
 
 static const char *const verdict_reasons[POLICY_VERDICT_MAX] = {
@@ -17,6 +20,8 @@ static const char *const verdict_reasons[POLICY_VERDICT_MAX] = {
 	    "service port, where reflection loops run)",
 	[POLICY_OWN_PORT] = "its source port is one this daemon listens on "
 	    "(another responder, or a spoofed source)",
+	[POLICY_DENIED] = "its source is not allowed (allow, deny)",
+	[POLICY_RATE_LIMITED] = "its source prefix is over rate_limit.qps",
 };
 
 /* Port 0 is refused even with min_source_port 0: no socket sends from
@@ -33,6 +38,8 @@ policy_check(const struct policy *p, const struct sockaddr_in6 *peer)
 	for (i = 0; i < p->nown; i++)
 		if (port == p->own_port[i])
 			return POLICY_OWN_PORT;
+	if (p->acl != NULL && !acl_allows(p->acl, &peer->sin6_addr))
+		return POLICY_DENIED;
 	return POLICY_PASS;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "dgram.h"
 #include "jscan.h"
@@ -617,8 +618,8 @@ request_op(struct ctx *c, const struct op **op)
 		return r;
 	if ((*op = op_find(&name)) == NULL)
 		return unknown_op(c, &name);
-	if ((*op)->admin && !addr_cidr_list_match(c->env->admin_allow,
-	    c->env->nadmin_allow, &c->m->peer.sin6_addr))
+	if ((*op)->admin && (c->env->admin_allow == NULL ||
+	    !acl_allows(c->env->admin_allow, &c->m->peer.sin6_addr)))
 		return fail(c, PROTO_FORBIDDEN,
 		    "%s is allowed only from admin_allow sources", (*op)->name);
 	return PROTO_OK;

@@ -10,7 +10,7 @@
  * nanoseconds times qps is exact integer arithmetic: no float, no drift.
  *
  * Eviction.  A source hashes (SipHash-1-3 of its masked prefix under the
- * worker's random key) to one set of RATELIMIT_WAYS entries.  A new
+ * process's random key) to one set of RATELIMIT_WAYS entries.  A new
  * source takes an empty entry of its set, else it evicts the entry whose
  * bucket is fullest now.  Forgetting an entry that holds t tokens gives
  * its source at most depth - t tokens back, since it returns as a fresh,
@@ -45,12 +45,35 @@ struct rl_entry {
 	uint64_t	last_ns;	/* when units was last brought up to date */
 };
 
+/* One table serves every worker: SO_REUSEPORT spreads a source's ports
+ * over the workers, so buckets per worker would let one source have a
+ * worker count's worth of rate.  Each set has a lock of its own, so
+ * workers wait for each other only on the same set. */
+struct rl_set {
+	unsigned int	lock;
+	struct rl_entry	e[RATELIMIT_WAYS];
+};
+
 struct ratelimit {
 	struct siphash_key key;
 	size_t		nsets;		/* a power of two */
-	size_t		used;
-	struct rl_entry	e[];
+	size_t		used;		/* atomic: workers add to it */
+	struct rl_set	set[];
 };
+
+static void
+set_lock(struct rl_set *set)
+{
+	while (__atomic_exchange_n(&set->lock, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(&set->lock, __ATOMIC_RELAXED) != 0)
+			;
+}
+
+static void
+set_unlock(struct rl_set *set)
+{
+	__atomic_store_n(&set->lock, 0, __ATOMIC_RELEASE);
+}
 
 struct ratelimit *
 ratelimit_new(size_t slots, const struct siphash_key *key)
@@ -61,11 +84,13 @@ ratelimit_new(size_t slots, const struct siphash_key *key)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (slots > (SIZE_MAX - sizeof(*rl)) / sizeof(rl->e[0])) {
+	if (slots / RATELIMIT_WAYS > (SIZE_MAX - sizeof(*rl)) /
+	    sizeof(rl->set[0])) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((rl = malloc(sizeof(*rl) + slots * sizeof(rl->e[0]))) == NULL)
+	if ((rl = calloc(1, sizeof(*rl) + slots / RATELIMIT_WAYS *
+	    sizeof(rl->set[0]))) == NULL)
 		return NULL;
 	rl->key = *key;
 	rl->nsets = slots / RATELIMIT_WAYS;
@@ -82,19 +107,23 @@ ratelimit_free(struct ratelimit *rl)
 void
 ratelimit_reset(struct ratelimit *rl)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < rl->nsets * RATELIMIT_WAYS; i++) {
-		memset(&rl->e[i], 0, sizeof(rl->e[i]));
-		rl->e[i].units = EMPTY;
+	for (i = 0; i < rl->nsets; i++) {
+		set_lock(&rl->set[i]);
+		for (j = 0; j < RATELIMIT_WAYS; j++) {
+			memset(&rl->set[i].e[j], 0, sizeof(rl->set[i].e[j]));
+			rl->set[i].e[j].units = EMPTY;
+		}
+		set_unlock(&rl->set[i]);
 	}
-	rl->used = 0;
+	__atomic_store_n(&rl->used, 0, __ATOMIC_RELAXED);
 }
 
 size_t
 ratelimit_used(const struct ratelimit *rl)
 {
-	return rl->used;
+	return __atomic_load_n(&rl->used, __ATOMIC_RELAXED);
 }
 
 /* src reduced to its bucket's prefix; v4-mapped sources count as IPv4,
@@ -189,31 +218,35 @@ ratelimit_allow(struct ratelimit *rl, const struct ratelimit_conf *conf,
     const struct in6_addr *src, uint64_t now_ns)
 {
 	struct in6_addr p;
-	struct rl_entry *set, *e;
+	struct rl_set *set;
+	struct rl_entry *e;
 	uint64_t cap;
 	size_t i;
+	int ok;
 
 	if (conf->qps == 0)
 		return 1;
 	p = prefix_of(conf, src);
-	set = &rl->e[set_index(rl, &p) * RATELIMIT_WAYS];
+	set = &rl->set[set_index(rl, &p)];
 	cap = depth_units(conf);
+	set_lock(set);
 	for (i = 0; i < RATELIMIT_WAYS; i++) {
-		e = &set[i];
+		e = &set->e[i];
 		if (e->units == EMPTY ||
 		    memcmp(&e->prefix, &p, sizeof(p)) != 0)
 			continue;
 		refill(e, conf->qps, cap, now_ns);
-		if (e->units < UNIT)
-			return 0;
-		e->units -= UNIT;
-		return 1;
+		if ((ok = e->units >= UNIT))
+			e->units -= UNIT;
+		set_unlock(set);
+		return ok;
 	}
-	e = victim(set, conf->qps, cap, now_ns);
+	e = victim(set->e, conf->qps, cap, now_ns);
 	if (e->units == EMPTY)
-		rl->used++;
+		__atomic_add_fetch(&rl->used, 1, __ATOMIC_RELAXED);
 	e->prefix = p;
 	e->units = cap - UNIT;
 	e->last_ns = now_ns;
+	set_unlock(set);
 	return 1;
 }

@@ -23,6 +23,7 @@
 #include "plat.h"
 #include "policy.h"
 #include "proto.h"
+#include "ratelimit.h"
 #include "server.h"
 #include "settings.h"
 #include "sock.h"
@@ -73,6 +74,7 @@ struct worker {
 	struct stats stats;
 	struct arena arena;
 	struct proto_work *work;
+	uint64_t now_ns;		/* the clock, read once a batch */
 	const struct settings *set;	/* the snapshot this worker uses */
 	unsigned long gen_seen;		/* its gen, for the control thread */
 	struct event *sync_ev;		/* "take the new snapshot now" */
@@ -92,6 +94,7 @@ struct server {
 	struct metrics_http *metrics;
 	struct event *reap_ev;
 	struct settings *set;		/* the current snapshot */
+	struct ratelimit *rl;		/* every worker's, one lock a set */
 	server_reload_fn reload;
 	void *reload_arg;
 	const char *listen_text[OPTS_MAX_LISTEN];
@@ -156,6 +159,8 @@ sum_stats(const struct server *srv, struct stats *sum)
 	memset(sum, 0, sizeof(*sum));
 	for (i = 0; i < srv->nworkers; i++)
 		stats_add(sum, &srv->worker[i].stats);
+	sum->rl_entries = ratelimit_used(srv->rl);
+	sum->rl_slots = RATELIMIT_DEFAULT_SLOTS;
 }
 
 /* The sum, then each worker's share of the datagrams: SO_REUSEPORT
@@ -287,8 +292,11 @@ handle(struct listener *l, struct sock_msg *msg)
 		return;
 	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
 	stats_count_local(&w->stats, &msg->meta.dst);
-	if ((v = policy_check(&w->set->policy, &msg->meta.peer)) !=
-	    POLICY_PASS) {
+	if ((v = policy_check(&w->set->policy, &msg->meta.peer)) ==
+	    POLICY_PASS && !ratelimit_allow(w->srv->rl, &w->set->rate,
+	    &msg->meta.peer.sin6_addr, w->now_ns))
+		v = POLICY_RATE_LIMITED;
+	if (v != POLICY_PASS) {
 		stats_inc(&w->stats.policy[v]);
 		log_unanswered(w, msg, policy_verdict_reason(v));
 		return;
@@ -388,6 +396,15 @@ on_writable(evutil_socket_t fd, short what, void *arg)
 	event_add(l->rev, NULL);
 }
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Between batches: take the newest snapshot, and say so, so that the
  * control thread can free the one this worker let go of.  The acquire
  * pairs with publish()'s release: the snapshot is whole when seen. */
@@ -430,6 +447,7 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 				    log_strerror(errno));
 			return;
 		}
+		w->now_ns = now_ns();
 		for (i = 0; i < n; i++)
 			handle(l, sock_batch_msg(l->batch, (unsigned int)i));
 		l->count = (unsigned int)n;
@@ -518,6 +536,11 @@ server_open(const struct opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &srv->started);
 	if (plat_random(&srv->key, sizeof(srv->key)) == -1)
 		goto fail;
+	if ((srv->rl = ratelimit_new(RATELIMIT_DEFAULT_SLOTS, &srv->key)) ==
+	    NULL) {
+		log_error("out of memory for the rate limiter");
+		goto fail;
+	}
 	for (i = 0; i < srv->nworkers; i++) {
 		srv->worker[i].id = i;
 		if (open_worker(srv, &srv->worker[i]) == -1)
@@ -649,6 +672,7 @@ on_reload(void *arg)
 	struct settings *set;
 	struct opts o;
 	char err[512];
+	int rate_changed;
 
 	if (srv->reload == NULL) {
 		log_info("SIGHUP: no config file in use, nothing to reload");
@@ -656,16 +680,22 @@ on_reload(void *arg)
 	}
 	if (srv->reload(srv->reload_arg, &o, err, sizeof(err)) == -1) {
 		log_error("SIGHUP: %s; the old settings stay", err);
+		opts_free(&o);
 		return;
 	}
 	log_kept(&srv->opts, &o);
 	if ((set = settings_new(&o, &srv->env, srv->ports, srv->opts.nlisten,
 	    srv->set->gen + 1)) == NULL) {
 		log_error("SIGHUP: out of memory; the old settings stay");
+		opts_free(&o);
 		return;
 	}
-	log_set_level(o.log_level);
+	opts_free(&o);
+	log_set_level(set->log_level);
+	rate_changed = settings_rate_changed(srv->set, set);
 	publish(srv, set);
+	if (rate_changed)
+		ratelimit_reset(srv->rl);
 	log_info("SIGHUP: settings reloaded (generation %lu)", set->gen);
 }
 
@@ -863,6 +893,7 @@ server_free(struct server *srv)
 	}
 	if (srv->base != NULL)
 		event_base_free(srv->base);
+	ratelimit_free(srv->rl);
 	free(srv->worker);
 	free(srv);
 }

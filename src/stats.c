@@ -169,6 +169,7 @@ add_local_json(const struct stats *st, cJSON *obj)
 void
 stats_to_json(const struct stats *st, cJSON *obj)
 {
+	cJSON *rl;
 	unsigned int i;
 
 	add_family_pair(obj, "rx", st->counter[STATS_RX4],
@@ -188,8 +189,6 @@ stats_to_json(const struct stats *st, cJSON *obj)
 	for (i = POLICY_PASS + 1; i < POLICY_VERDICT_MAX; i++)
 		cJSON_AddNumberToObject(obj, policy_verdict_name(i),
 		    (double)st->policy[i]);
-	cJSON_AddNumberToObject(obj, "rate_limited",
-	    (double)st->counter[STATS_RATE_LIMITED]);
 	cJSON_AddNumberToObject(obj, "no_pktinfo",
 	    (double)st->counter[STATS_NO_PKTINFO]);
 	cJSON_AddNumberToObject(obj, "rx_queue_dropped",
@@ -198,6 +197,9 @@ stats_to_json(const struct stats *st, cJSON *obj)
 	    (double)st->counter[STATS_SEND_ERRORS]);
 	add_send_error_json(st, obj);
 	add_local_json(st, obj);
+	rl = cJSON_AddObjectToObject(obj, "rate_limit");
+	cJSON_AddNumberToObject(rl, "entries", (double)st->rl_entries);
+	cJSON_AddNumberToObject(rl, "slots", (double)st->rl_slots);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <check.h>
 
+#include "acl.h"
 #include "policy.h"
 #include "testutil.h"
 
@@ -76,10 +77,35 @@ START_TEST(listening_ports_are_own)
 }
 END_TEST
 
+/* Deny wins, and the port rules come first: a loop from a denied source
+ * still counts as the loop it is. */
+START_TEST(acl_denies_after_the_port_rules)
+{
+	struct addr_cidr allow[2], deny[1];
+	struct acl *acl;
+
+	ck_assert_int_eq(addr_cidr_parse(&allow[0], "192.0.2.0/24"), 0);
+	ck_assert_int_eq(addr_cidr_parse(&allow[1], "2001:db8::/32"), 0);
+	ck_assert_int_eq(addr_cidr_parse(&deny[0], "192.0.2.128/25"), 0);
+	ck_assert_ptr_nonnull(acl = acl_new(allow, 2, deny, 1));
+	pol.acl = acl;
+	ck_assert_int_eq(from("::ffff:192.0.2.1", 40000), POLICY_PASS);
+	ck_assert_int_eq(from("::ffff:192.0.2.200", 40000), POLICY_DENIED);
+	ck_assert_int_eq(from("::ffff:198.51.100.1", 40000), POLICY_DENIED);
+	ck_assert_int_eq(from("2001:db8::5", 40000), POLICY_PASS);
+	ck_assert_int_eq(from("::ffff:198.51.100.1", 4242), POLICY_OWN_PORT);
+	ck_assert_int_eq(from("::ffff:198.51.100.1", 53), POLICY_LOW_PORT);
+	acl_free(acl);
+}
+END_TEST
+
 START_TEST(verdicts_are_the_counter_names)
 {
 	ck_assert_str_eq(policy_verdict_name(POLICY_LOW_PORT), "low_port");
 	ck_assert_str_eq(policy_verdict_name(POLICY_OWN_PORT), "own_port");
+	ck_assert_str_eq(policy_verdict_name(POLICY_DENIED), "denied");
+	ck_assert_str_eq(policy_verdict_name(POLICY_RATE_LIMITED),
+	    "rate_limited");
 	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_MAX), "unknown");
 	ck_assert_ptr_nonnull(strstr(policy_verdict_reason(POLICY_LOW_PORT),
 	    "min_source_port"));
@@ -97,6 +123,7 @@ policy_suite(void)
 	tcase_add_test(tc, ports_below_min_source_port_are_low);
 	tcase_add_test(tc, port_zero_is_low_even_when_all_are_allowed);
 	tcase_add_test(tc, listening_ports_are_own);
+	tcase_add_test(tc, acl_denies_after_the_port_rules);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("policy_verdict_name");
 	tcase_add_test(tc, verdicts_are_the_counter_names);

@@ -13,6 +13,7 @@
 #include <check.h>
 #include <cjson/cJSON.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "proto.h"
 #include "siphash.h"
@@ -35,6 +36,7 @@ struct reply {
 static const char *const listen_text[] = { "[::]:4242", "127.0.0.1:4243" };
 static const char *const features[] = { "dualstack", "pktinfo4", "pktinfo6" };
 static struct addr_cidr admin[2];
+static struct acl *admin_acl;
 static struct proto_env env;
 static struct dgram_meta meta;
 static struct proto_work *work;
@@ -95,8 +97,8 @@ setup(void)
 	env.nlisten = 2;
 	env.features = features;
 	env.nfeatures = 3;
-	env.admin_allow = admin;
-	env.nadmin_allow = 2;
+	ck_assert_ptr_nonnull(env.admin_allow = admin_acl = acl_new(admin, 2,
+	    NULL, 0));
 	env.amplification_factor = 3;
 	env.max_datagram = 4096;
 	env.uptime_s = fake_uptime;
@@ -111,6 +113,8 @@ teardown(void)
 {
 	proto_work_free(work);
 	work = NULL;
+	acl_free(admin_acl);
+	admin_acl = NULL;
 }
 
 /* The daemon's receive buffer holds at most max_datagram bytes of a

@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "fuzz.h"
 #include "jscan.h"
@@ -48,6 +49,7 @@ stats(void *arg, struct cJSON *obj)
 }
 
 static struct proto_work *work;
+static struct acl *admin_acl;
 
 static void
 check_answer(const struct proto_env *env, const struct dgram_meta *m,
@@ -116,8 +118,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.nlisten = 1;
 	env.features = features;
 	env.nfeatures = 2;
-	env.admin_allow = &admin;
-	env.nadmin_allow = 1;
+	if (admin_acl == NULL && (admin_acl = acl_new(&admin, 1, NULL, 0)) ==
+	    NULL)
+		return 0;
+	env.admin_allow = admin_acl;
 	env.amplification_factor = FACTOR;
 	env.max_datagram = 1024;
 	env.uptime_s = uptime;
