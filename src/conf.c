@@ -630,15 +630,18 @@ load_text(struct conf_ctx *c)
 
 	/* With require_null_terminated, cJSON wants the NUL inside the
 	 * length; jscan, stricter (RFC 8259 to the letter), is given the
-	 * file's own length, so a NUL byte in it is an error.  The earlier
-	 * of the two places is the first byte that is wrong. */
+	 * file's own length, so a NUL byte in it is an error.  jscan names
+	 * the first wrong byte; cJSON's end pointer can be past it (the end
+	 * of the text for "{"a":1,}", the space before trailing garbage),
+	 * so it is the place only when jscan finds nothing wrong. */
 	root = cJSON_ParseWithLengthOpts(c->text, len + 1, &cjson_end, 1);
 	r = jscan_object(c->text, len, NULL, 0, &n, &stop);
-	if (root == NULL)
-		bad = cjson_end != NULL ? cjson_end : c->text;
-	if ((r == JSCAN_INVALID || r == JSCAN_TRAILING) &&
-	    (bad == NULL || c->text + stop < bad))
+	if (r == JSCAN_INVALID)
 		bad = c->text + stop;
+	else if (r == JSCAN_TRAILING)		/* stop: the object's end */
+		bad = jscan_ws(c->text + stop, c->end);
+	else if (root == NULL)
+		bad = cjson_end != NULL ? cjson_end : c->text;
 	if (bad != NULL) {
 		cJSON_Delete(root);
 		return syntax_error(c, bad);

@@ -29,7 +29,7 @@ static const char usage_text[] =
     "                [--syslog] [--batch N] [--min-source-port PORT]\n"
     "                [--naive-source] [--check-config] [-V|--version]\n"
     "                [-h|--help]\n"
-    "  -c, --config FILE           read the configuration file FILE "
+    "  -c, --config FILE           read settings from FILE "
     "(pktinfod.conf(5))\n"
     "      --check-config          check the settings, print them as JSON, "
     "exit\n"

@@ -155,6 +155,35 @@ START_TEST(stray_argument_is_usage_error)
 }
 END_TEST
 
+START_TEST(config_flags_set_their_options)
+{
+	const char *args[] = { "--check-config", "--config", "/nonexistent",
+	    NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_CONFIG);
+	ck_assert_int_eq(o.check_config, 1);
+	ck_assert_str_eq(o.config_file, "/nonexistent");
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent: "));
+	opts_free(&o);
+}
+END_TEST
+
+START_TEST(help_lists_every_long_option)
+{
+	static const char *const names[] = { "--config", "--check-config",
+	    "--listen", "--port", "--workers", "--user", "--daemon",
+	    "--pidfile", "--ready-file", "--log-level", "--syslog", "--batch",
+	    "--min-source-port", "--naive-source", "--version", "--help" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(strstr(opts_usage(), names[i]) != NULL,
+		    "%s is not in the usage", names[i]);
+}
+END_TEST
+
 static Suite *
 opts_suite(void)
 {
@@ -171,6 +200,8 @@ opts_suite(void)
 	tcase_add_test(tc, flags_set_their_options);
 	tcase_add_test(tc, stray_argument_is_usage_error);
 	tcase_add_test(tc, min_source_port_takes_0_to_65535);
+	tcase_add_test(tc, config_flags_set_their_options);
+	tcase_add_test(tc, help_lists_every_long_option);
 	suite_add_tcase(s, tc);
 	return s;
 }
