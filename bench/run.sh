@@ -201,6 +201,23 @@ if b_start naive "$PIN_SRV" "$PKTINFOD" -p 0 -w 1 --naive-source \
 else
 	B_FAILED=1 NAIVE_PID="" NAIVE_PORT=""
 fi
+# The policy an operator would run on a public address: 1000 allow
+# prefixes (the load's 127.0.0.0/8 among them) with 100 denies cut out of
+# them, and a rate limit far above the load, so that every datagram pays
+# for the ACL lookup and the bucket but none is dropped.
+awk 'BEGIN {
+	printf "{ \"allow\": [\"127.0.0.0/8\", \"::1/128\""
+	for (i = 0; i < 998; i++) printf ", \"2001:db8:%x::/48\"", i
+	printf "],\n  \"deny\": [\"2001:db8::/64\""
+	for (i = 1; i < 100; i++) printf ", \"2001:db8:%x:1::/64\"", i * 7
+	printf "],\n  \"rate_limit\": { \"qps\": 100000000, \"prefix_v4\": 32 } }\n"
+}' >"$B_DIR/acl.conf"
+if b_start acl "$PIN_SRV" "$PKTINFOD" -c "$B_DIR/acl.conf" -p 0 -w 1 \
+    --log-level warn --ready-file "$B_DIR/acl.ready"; then
+	ACL_PID=$SRV_PID ACL_PORT=$PORT
+else
+	B_FAILED=1 ACL_PID="" ACL_PORT=""
+fi
 
 # Every pktinfod row is bracketed by reflector rows and its ratio taken
 # over the better of the two: the machine's speed drifts by 20 % and more
@@ -230,6 +247,14 @@ if [ -n "$NAIVE_PID" ] && [ -n "$W1_PID" ]; then
 	done
 fi
 [ -n "$NAIVE_PID" ] && b_stop $NAIVE_PID
+# Likewise the 1000-entry ACL and the rate limit against the plain ping.
+if [ -n "$ACL_PID" ] && [ -n "$W1_PID" ]; then
+	for i in 1 2 3; do
+		b_row acl$i "ping, 1000-entry ACL + rate limit" $ACL_PID $ACL_PORT $LOAD $ROWLOAD
+		b_row ping_a$i "pktinfod -w 1 ping (by ACL)" $W1_PID $W1_PORT $LOAD $ROWLOAD
+	done
+fi
+[ -n "$ACL_PID" ] && b_stop $ACL_PID
 b_row refl_f "reflector" $REFL_PID $REFL_PORT $LOAD $ROWLOAD
 b_heat $REFL_PORT
 b_row refl_lat "reflector, 1 x 1" $REFL_PID $REFL_PORT $LATLOAD
@@ -468,6 +493,16 @@ if [ -s "$B_DIR/naive3.json" ] && [ -s "$B_DIR/ping_n3.json" ]; then
 	    "${r}x (the median of 3 alternating pairs: $pairs)"
 else
 	echo "SKIP  --naive-source <= 1.05x normal: no rows"
+fi
+if [ -s "$B_DIR/acl3.json" ] && [ -s "$B_DIR/ping_a3.json" ]; then
+	pairs=$(for i in 1 2 3; do
+		b_ratio "$(b_rps acl$i)" "$(b_rps ping_a$i)"; echo
+	done | sort -n | tr '\n' ' ')
+	r=$(echo "$pairs" | awk '{ print $2 }')
+	b_target "1000-entry ACL + rate limit >= 0.95x plain ping (ISSUE 11)" \
+	    "$r" ">=" 0.95 "${r}x (the median of 3 alternating pairs: $pairs)"
+else
+	echo "SKIP  1000-entry ACL + rate limit >= 0.95x plain ping: no rows"
 fi
 if [ -s "$B_DIR/ping.meta" ]; then
 	IFS='	' read -r _ _ rss0 rss1 _ <"$B_DIR/ping.meta"

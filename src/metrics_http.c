@@ -17,6 +17,8 @@
 
 /* Scrapers keep their connection: a few at once is plenty. */
 #define METRICS_BACKLOG 16
+/* No socket: INVALID_SOCKET on Windows is ~0, -1 once an evutil_socket_t. */
+#define NO_FD ((evutil_socket_t)-1)
 /* A page larger than this is a bug, not a reason to allocate more. */
 #define METRICS_PAGE_MAX (1024 * 1024)
 
@@ -43,7 +45,8 @@ listen_fd(struct metrics_http *mh, const struct sockaddr_in6 *addr)
 		memcpy(&ss, addr, sizeof(*addr));
 		len = sizeof(*addr);
 	}
-	if ((mh->fd = socket(ss.ss_family, SOCK_STREAM, 0)) == EVUTIL_INVALID_SOCKET) {
+	if ((mh->fd = (evutil_socket_t)socket(ss.ss_family, SOCK_STREAM, 0)) ==
+	    NO_FD) {
 		log_error("metrics_listen %s: socket: %s", mh->name,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		return -1;
@@ -75,7 +78,7 @@ metrics_http_open(const struct sockaddr_in6 *addr)
 		log_error("metrics_listen: out of memory");
 		return NULL;
 	}
-	mh->fd = EVUTIL_INVALID_SOCKET;
+	mh->fd = NO_FD;
 	addr_format(mh->name, sizeof(mh->name), addr);
 	if (listen_fd(mh, addr) == -1) {
 		metrics_http_free(mh);
@@ -149,7 +152,7 @@ metrics_http_start(struct metrics_http *mh, struct event_base *base,
 		    mh->name);
 		return -1;
 	}
-	mh->fd = EVUTIL_INVALID_SOCKET;	/* evhttp's now */
+	mh->fd = NO_FD;	/* evhttp's now */
 	log_info("metrics on http://%s/metrics", mh->name);
 	return 0;
 }
@@ -167,7 +170,7 @@ metrics_http_free(struct metrics_http *mh)
 		return;
 	if (mh->http != NULL)
 		evhttp_free(mh->http);
-	if (mh->fd != EVUTIL_INVALID_SOCKET)
+	if (mh->fd != NO_FD)
 		evutil_closesocket(mh->fd);
 	free(mh);
 }
