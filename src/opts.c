@@ -24,11 +24,11 @@ enum {
 };
 
 static const char usage_text[] =
-    "usage: pktinfod [-c FILE] [-l ADDR[:PORT]]... [-p PORT] [-w N] [-u USER]\n"
-    "                [-d] [-P PIDFILE] [--ready-file FILE] [--log-level LEVEL]\n"
-    "                [--syslog] [--batch N] [--min-source-port PORT]\n"
-    "                [--naive-source] [--check-config] [-V|--version]\n"
-    "                [-h|--help]\n"
+    "usage: pktinfod [-c FILE] [-l ADDR[:PORT]]... [-p PORT] [-w N]\n"
+    "                [-u USER] [-d] [-P PIDFILE] [--ready-file FILE]\n"
+    "                [--log-level LEVEL] [--syslog] [--batch N]\n"
+    "                [--min-source-port PORT] [--naive-source]\n"
+    "                [--check-config] [-V|--version] [-h|--help]\n"
     "  -c, --config FILE           read settings from FILE "
     "(pktinfod.conf(5))\n"
     "      --check-config          check the settings, print them as JSON, "

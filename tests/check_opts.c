@@ -40,6 +40,7 @@ START_TEST(no_arguments_listen_dualstack_on_4242)
 	ck_assert_uint_eq(o.max_datagram, 4096);
 	ck_assert_uint_eq(o.amplification_factor, 3);
 	ck_assert_uint_eq(o.min_source_port, 1024);
+	opts_free(&o);
 }
 END_TEST
 
@@ -52,8 +53,10 @@ START_TEST(min_source_port_takes_0_to_65535)
 
 	ck_assert_int_eq(parse(&o, err, zero), OPTS_RUN);
 	ck_assert_uint_eq(o.min_source_port, 0);
+	opts_free(&o);
 	ck_assert_int_eq(parse(&o, err, bad), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "--min-source-port 65536"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -70,6 +73,7 @@ START_TEST(port_applies_to_listen_without_port_in_any_order)
 	ck_assert_mem_eq(&o.listen[0].sin6_addr, &lo, sizeof(lo));
 	ck_assert_uint_eq(ntohs(o.listen[0].sin6_port), 0);
 	ck_assert_uint_eq(ntohs(o.listen[1].sin6_port), 5353);
+	opts_free(&o);
 }
 END_TEST
 
@@ -81,6 +85,7 @@ START_TEST(bad_port_names_the_flag)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "-p 70000"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -92,6 +97,7 @@ START_TEST(bad_listen_address_names_the_flag)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "-l localhost:53"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -103,6 +109,7 @@ START_TEST(bad_log_level_names_the_flag)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "--log-level loud"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -114,6 +121,7 @@ START_TEST(unknown_option_is_usage_error)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "--frobnicate"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -125,6 +133,7 @@ START_TEST(missing_argument_is_usage_error)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "--ready-file"));
+	opts_free(&o);
 }
 END_TEST
 
@@ -141,6 +150,7 @@ START_TEST(flags_set_their_options)
 	ck_assert_str_eq(o.pidfile, "/tmp/p");
 	ck_assert_int_eq(o.log_level, LOG_LVL_DEBUG);
 	ck_assert_int_eq(o.use_syslog, 1);
+	opts_free(&o);
 }
 END_TEST
 
@@ -152,6 +162,7 @@ START_TEST(stray_argument_is_usage_error)
 
 	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
 	ck_assert_ptr_nonnull(strstr(err, "extra"));
+	opts_free(&o);
 }
 END_TEST
 
