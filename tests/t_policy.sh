@@ -25,7 +25,7 @@ conf() {
 	cat >"$CONF" <<CONF
 {
   "listen": ["127.0.0.1:$LPORT"],
-  "workers": 2,
+  "workers": ${WORKERS:-2},
   "allow": ["127.0.0.0/8", "::1/128"],
   "deny": [$1],
   "admin_allow": ["127.0.0.1/32", "::1/128"],
@@ -96,13 +96,21 @@ t_eq "denied counts the 127.0.0.3 pings" true \
     "$(echo "$s" | jq '.denied >= 1')"
 t_eq "the daemon is still alive" 0 "$(kill -0 "$pid"; echo $?)"
 
+# A key that needs a restart is kept, and the log says so.
+WORKERS=1 conf '' 0
+kill -HUP "$pid"
+t_check "reload with workers changed is logged as needing a restart" \
+    wait_log "workers changed; it needs a restart"
+t_eq "... and the two workers serve on" 2 \
+    "$(stats | jq '.worker_rx | length')"
+
 # Rate limit: 50 qps per /32.  127.0.0.4 sends 400 at once, four times
 # 0.5 s apart: the burst (50) and 50 a second of the time between the
 # first burst and the last are answered; .5 stays under its limit and
 # loses none.
 conf '' 50 50
 kill -HUP "$pid"
-t_check "reload with the rate limit logged" wait_log "generation 4"
+t_check "reload with the rate limit logged" wait_log "generation 5"
 got=0
 for round in 1 2 3 4; do
 	[ "$round" -eq 1 ] && first=$(date +%s%N)
