@@ -17,7 +17,8 @@
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
-/* Written before the workers start and on reload only. */
+/* Written before the workers start, and by the control thread on reload
+ * while workers read it: relaxed atomics (a plain move each). */
 static enum log_level threshold = LOG_LVL_INFO;
 static int to_syslog;
 static const char *log_ident = "pktinfod";
@@ -47,7 +48,7 @@ void
 log_init(const char *ident, enum log_level level, int use_syslog)
 {
 	log_ident = ident;
-	threshold = level;
+	__atomic_store_n(&threshold, level, __ATOMIC_RELAXED);
 	to_syslog = use_syslog;
 	if (use_syslog)
 		log_plat_open(ident);
@@ -56,13 +57,13 @@ log_init(const char *ident, enum log_level level, int use_syslog)
 void
 log_set_level(enum log_level level)
 {
-	threshold = level;
+	__atomic_store_n(&threshold, level, __ATOMIC_RELAXED);
 }
 
 int
 log_enabled(enum log_level level)
 {
-	return level <= threshold;
+	return level <= __atomic_load_n(&threshold, __ATOMIC_RELAXED);
 }
 
 static void log_vmsg(enum log_level, const char *, va_list)
@@ -86,7 +87,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (level > threshold)
+	if (!log_enabled(level))
 		return;
 	va_start(ap, fmt);
 	log_vmsg(level, fmt, ap);
@@ -101,7 +102,7 @@ log_limited(long long *last, unsigned long *suppressed, enum log_level level,
 	long long now_ms;
 	va_list ap;
 
-	if (level > threshold)
+	if (!log_enabled(level))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
