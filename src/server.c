@@ -587,15 +587,25 @@ server_port(const struct server *srv)
 	return sock_port(srv->worker[0].listener[0].sock);
 }
 
+/* loopexit, not loopbreak: it is an event, so it also stops a worker
+ * whose thread has not entered its loop yet (a loop clears a break that
+ * came before it). */
+static void
+stop_workers(struct server *srv)
+{
+	unsigned int i;
+
+	for (i = 0; i < srv->nworkers; i++)
+		event_base_loopexit(srv->worker[i].base, NULL);
+}
+
 static void
 on_stop(void *arg, const char *why)
 {
 	struct server *srv = arg;
-	unsigned int i;
 
 	log_info("%s: stopping", why);
-	for (i = 0; i < srv->nworkers; i++)
-		event_base_loopbreak(srv->worker[i].base);
+	stop_workers(srv);
 	event_base_loopbreak(srv->base);
 }
 
@@ -838,12 +848,11 @@ server_loop(struct server *srv)
 	    event_base_get_method(srv->worker[0].base));
 	if (start_threads(srv) == -1)
 		rc = -1;
-	else if (event_base_dispatch(srv->base) == -1) {
+	else if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {
 		log_error("the control thread's event loop failed");
 		rc = -1;
 	}
-	for (i = 0; i < srv->nworkers; i++)
-		event_base_loopbreak(srv->worker[i].base);
+	stop_workers(srv);
 	join_threads(srv);
 	sum_stats(srv, &sum);
 	stats_log(&sum);
