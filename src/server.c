@@ -94,7 +94,8 @@ struct server {
 	struct metrics_http *metrics;
 	struct event *reap_ev;
 	struct settings *set;		/* the current snapshot */
-	struct ratelimit *rl;		/* every worker's, one lock a set */
+	struct ratelimit *rl;		/* every worker's, one lock a set;
+					 * NULL until a limit is set */
 	server_reload_fn reload;
 	void *reload_arg;
 	const char *listen_text[OPTS_MAX_LISTEN];
@@ -159,8 +160,10 @@ sum_stats(const struct server *srv, struct stats *sum)
 	memset(sum, 0, sizeof(*sum));
 	for (i = 0; i < srv->nworkers; i++)
 		stats_add(sum, &srv->worker[i].stats);
-	sum->rl_entries = ratelimit_used(srv->rl);
-	sum->rl_slots = RATELIMIT_DEFAULT_SLOTS;
+	if (srv->rl != NULL) {
+		sum->rl_entries = ratelimit_used(srv->rl);
+		sum->rl_slots = RATELIMIT_DEFAULT_SLOTS;
+	}
 }
 
 /* The sum, then each worker's share of the datagrams: SO_REUSEPORT
@@ -512,6 +515,22 @@ open_worker(struct server *srv, struct worker *w)
 	return 0;
 }
 
+/* The rate limiter's table, made when a setting first turns it on (2 MiB
+ * that a daemon without a limit does not need), before any snapshot that
+ * uses it is published: a worker reads srv->rl only under such a one. */
+static int
+need_limiter(struct server *srv)
+{
+	if (srv->rl != NULL)
+		return 0;
+	if ((srv->rl = ratelimit_new(RATELIMIT_DEFAULT_SLOTS, &srv->key)) ==
+	    NULL) {
+		log_error("out of memory for the rate limiter's table");
+		return -1;
+	}
+	return 0;
+}
+
 static unsigned int
 worker_count(unsigned int asked)
 {
@@ -536,11 +555,8 @@ server_open(const struct opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &srv->started);
 	if (plat_random(&srv->key, sizeof(srv->key)) == -1)
 		goto fail;
-	if ((srv->rl = ratelimit_new(RATELIMIT_DEFAULT_SLOTS, &srv->key)) ==
-	    NULL) {
-		log_error("out of memory for the rate limiter");
+	if (o->rate_limit.qps != 0 && need_limiter(srv) == -1)
 		goto fail;
-	}
 	for (i = 0; i < srv->nworkers; i++) {
 		srv->worker[i].id = i;
 		if (open_worker(srv, &srv->worker[i]) == -1)
@@ -701,10 +717,14 @@ on_reload(void *arg)
 		return;
 	}
 	opts_free(&o);
+	if (set->rate.qps != 0 && need_limiter(srv) == -1) {
+		settings_free(set);
+		return;
+	}
 	log_set_level(set->log_level);
 	rate_changed = settings_rate_changed(srv->set, set);
 	publish(srv, set);
-	if (rate_changed)
+	if (rate_changed && srv->rl != NULL)
 		ratelimit_reset(srv->rl);
 	log_info("SIGHUP: settings reloaded (generation %lu)", set->gen);
 }
