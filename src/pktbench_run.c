@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "pktbench_run.h"
 
 /* Room for any answer to a request of up to 32 KiB under the default
@@ -65,15 +66,6 @@ struct worker {
 	pthread_t tid;
 	int started;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void
 sleep_until(uint64_t t)
@@ -235,7 +227,7 @@ send_queued(struct worker *w, struct conn *c)
 		    s->gen * win + idx);
 		c->tx[i].msg_hdr.msg_iov = &c->txiov[idx];
 	}
-	t = now_ns();
+	t = monotime_ns();
 	for (i = 0; i < n; i++) {
 		idx = c->todo[i];
 		c->slot[idx].sent_ns = t;
@@ -273,7 +265,7 @@ receive(struct worker *w, struct conn *c)
 	    NULL);
 	if (n <= 0)
 		return;
-	t = now_ns();
+	t = monotime_ns();
 	for (i = 0; i < n; i++) {
 		m = &c->rx[i];
 		take_answer(w, c, m->msg_hdr.msg_iov->iov_base, m->msg_len,
@@ -334,13 +326,13 @@ worker_main(void *arg)
 			queue_slot(&w->conns[i], (uint32_t)n);
 		send_queued(w, &w->conns[i]);
 	}
-	next_scan = now_ns() + scan_ns;
-	while ((t = now_ns()) < w->t_end) {
+	next_scan = monotime_ns() + scan_ns;
+	while ((t = monotime_ns()) < w->t_end) {
 		n = epoll_wait(w->ep, ev, 64, wait_ms(t, next_scan < w->t_end ?
 		    next_scan : w->t_end));
 		for (i = 0; i < n; i++)
 			receive(w, ev[i].data.ptr);
-		if ((t = now_ns()) >= next_scan) {
+		if ((t = monotime_ns()) >= next_scan) {
 			for (i = 0; i < w->nconns; i++)
 				expire(w, &w->conns[i], t);
 			next_scan = t + scan_ns;
@@ -514,7 +506,7 @@ static int
 start_and_measure(struct worker *w, int nw, const struct bench_cfg *cfg,
     struct bench_result *res, char *err, size_t errlen)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = monotime_ns();
 	double cpu0;
 	int i, rc;
 

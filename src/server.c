@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "monotime.h"
 #include "plat.h"
 #include "policy.h"
 #include "proto.h"
@@ -399,15 +400,6 @@ on_writable(evutil_socket_t fd, short what, void *arg)
 	event_add(l->rev, NULL);
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Between batches: take the newest snapshot, and say so, so that the
  * control thread can free the one this worker let go of.  The acquire
  * pairs with publish()'s release: the snapshot is whole when seen. */
@@ -450,7 +442,7 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 				    log_strerror(errno));
 			return;
 		}
-		w->now_ns = now_ns();
+		w->now_ns = monotime_ns();
 		for (i = 0; i < n; i++)
 			handle(l, sock_batch_msg(l->batch, (unsigned int)i));
 		l->count = (unsigned int)n;
