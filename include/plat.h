@@ -71,5 +71,9 @@ int plat_random(void *buf, size_t n);
 int plat_rename(const char *from, const char *to);
 /* The service is up: the sockets are bound (Windows: SERVICE_RUNNING). */
 void plat_ready(void);
+/* Tell the service manager state (sd_notify(3): "READY=1",
+ * "RELOADING=1", "STOPPING=1", "STATUS=..."); nothing without systemd
+ * support or outside a service (no NOTIFY_SOCKET), and on Windows. */
+void plat_notify(const char *state);
 
 #endif

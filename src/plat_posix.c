@@ -17,6 +17,9 @@
 
 #include <event2/event.h>
 #include <event2/thread.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "log.h"
 #include "plat.h"
@@ -214,3 +217,20 @@ void
 plat_ready(void)
 {
 }
+
+/* sd_notify(3) does nothing when NOTIFY_SOCKET is unset, and its errors
+ * are not the daemon's: a service manager that stopped listening is no
+ * reason to stop serving. */
+#ifdef HAVE_SYSTEMD
+void
+plat_notify(const char *state)
+{
+	(void)sd_notify(0, state);
+}
+#else
+void
+plat_notify(const char *state)
+{
+	(void)state;
+}
+#endif

@@ -449,3 +449,11 @@ plat_ready(void)
 {
 	report_service(SERVICE_RUNNING, 0);
 }
+
+/* The service control manager has no notify protocol: plat_ready says
+ * SERVICE_RUNNING. */
+void
+plat_notify(const char *state)
+{
+	(void)state;
+}

@@ -44,6 +44,8 @@
 /* How often the control thread looks whether every worker has let go of
  * a retired snapshot. */
 #define SERVER_REAP_MS 20
+/* How often a service manager is told the counters. */
+#define SERVER_STATUS_S 10
 /* cJSON's parse and answer trees of one datagram fit with room to spare. */
 #define SERVER_ARENA_SIZE (1024 * 1024)
 /* A full socket is retried this often, up to this many times, then the
@@ -94,6 +96,7 @@ struct server {
 	struct plat_stop *stop;
 	struct metrics_http *metrics;
 	struct event *reap_ev;
+	struct event *status_ev;	/* STATUS= under a service manager */
 	struct settings *set;		/* the current snapshot */
 	struct ratelimit *rl;		/* every worker's, one lock a set;
 					 * NULL until a limit is set */
@@ -613,6 +616,7 @@ on_stop(void *arg, const char *why)
 	struct server *srv = arg;
 
 	log_info("%s: stopping", why);
+	plat_notify("STOPPING=1");
 	stop_workers(srv);
 	event_base_loopbreak(srv->base);
 }
@@ -682,20 +686,48 @@ log_kept(const struct opts *now, const struct opts *asked)
 		log_warn("reload: metrics_listen changed; it needs a restart");
 }
 
-/* SIGHUP: the settings read anew; a failure keeps the old ones. */
+/* STATUS= for the service manager (systemctl status): the main
+ * counters, every SERVER_STATUS_S seconds while it listens. */
 static void
-on_reload(void *arg)
+notify_status(struct server *srv)
 {
-	struct server *srv = arg;
+	struct stats sum;
+	char line[256];
+
+	if (srv->status_ev == NULL)
+		return;
+	sum_stats(srv, &sum);
+	snprintf(line, sizeof(line), "STATUS=serving: %llu received, "
+	    "%llu answered, %llu dropped (3x), %llu denied, %llu rate "
+	    "limited, %llu loop-guarded",
+	    (unsigned long long)stats_rx_total(&sum),
+	    (unsigned long long)(sum.counter[STATS_TX4] +
+	    sum.counter[STATS_TX6]),
+	    (unsigned long long)sum.counter[STATS_DROPPED],
+	    (unsigned long long)sum.policy[POLICY_DENIED],
+	    (unsigned long long)sum.policy[POLICY_RATE_LIMITED],
+	    (unsigned long long)(sum.policy[POLICY_LOW_PORT] +
+	    sum.policy[POLICY_OWN_PORT] + sum.result[PROTO_NOT_A_REQUEST]));
+	plat_notify(line);
+}
+
+static void
+on_status(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	notify_status(arg);
+}
+
+/* The settings read anew; a failure keeps the old ones. */
+static void
+reload(struct server *srv)
+{
 	struct settings *set;
 	struct opts o;
 	char err[512];
 	int rate_changed;
 
-	if (srv->reload == NULL) {
-		log_info("SIGHUP: no config file in use, nothing to reload");
-		return;
-	}
 	if (srv->reload(srv->reload_arg, &o, err, sizeof(err)) == -1) {
 		log_error("SIGHUP: %s; the old settings stay", err);
 		opts_free(&o);
@@ -719,6 +751,23 @@ on_reload(void *arg)
 	if (rate_changed && srv->rl != NULL)
 		ratelimit_reset(srv->rl);
 	log_info("SIGHUP: settings reloaded (generation %lu)", set->gen);
+}
+
+/* SIGHUP; the service manager is told it is reloading until it is done,
+ * whether the new settings took or not. */
+static void
+on_reload(void *arg)
+{
+	struct server *srv = arg;
+
+	if (srv->reload == NULL) {
+		log_info("SIGHUP: no config file in use, nothing to reload");
+		return;
+	}
+	plat_notify("RELOADING=1");
+	reload(srv);
+	plat_notify("READY=1");
+	notify_status(srv);
 }
 
 /* SIGUSR1: the counters so far, and serving goes on. */
@@ -818,6 +867,7 @@ join_threads(struct server *srv)
 static int
 add_control_events(struct server *srv)
 {
+	static const struct timeval status_tv = { SERVER_STATUS_S, 0 };
 	struct plat_signals sig;
 
 	if ((srv->base = event_base_new()) == NULL ||
@@ -834,6 +884,14 @@ add_control_events(struct server *srv)
 	if (srv->metrics != NULL && metrics_http_start(srv->metrics, srv->base,
 	    metrics_page, srv) == -1)
 		return -1;
+	if (getenv("NOTIFY_SOCKET") != NULL) {
+		if ((srv->status_ev = event_new(srv->base, -1, EV_PERSIST,
+		    on_status, srv)) == NULL || event_add(srv->status_ev,
+		    &status_tv) == -1) {
+			log_error("cannot set up the service status timer");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -860,9 +918,14 @@ server_loop(struct server *srv)
 	    event_base_get_method(srv->worker[0].base));
 	if (start_threads(srv) == -1)
 		rc = -1;
-	else if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {
-		log_error("the control thread's event loop failed");
-		rc = -1;
+	else {
+		/* The workers read their sockets: the port answers. */
+		plat_notify("READY=1");
+		notify_status(srv);
+		if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {
+			log_error("the control thread's event loop failed");
+			rc = -1;
+		}
 	}
 	stop_workers(srv);
 	join_threads(srv);
@@ -906,6 +969,8 @@ server_free(struct server *srv)
 	metrics_http_free(srv->metrics);
 	if (srv->reap_ev != NULL)
 		event_free(srv->reap_ev);
+	if (srv->status_ev != NULL)
+		event_free(srv->status_ev);
 	for (i = 0; i < srv->nworkers; i++)
 		free_worker(&srv->worker[i]);
 	while ((set = srv->set) != NULL) {
