@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz.sh: run each fuzz harness (tests/fuzz_*.c) under libFuzzer with
 # AddressSanitizer and UndefinedBehaviorSanitizer for FUZZ_SECONDS seconds
-# (default 20), starting from the seed corpus in tests/fuzz/NAME/.  The
+# (default 20), starting from the seed corpus in tests/corpus/NAME/.  The
 # corpus in the tree is not changed; new inputs go to a scratch directory.
 # A failing input is kept in $top_builddir/fuzz-crashes/ and the exit
 # status is 1.  Needs clang with its sanitizer runtime (Debian: clang,
@@ -41,7 +41,7 @@ for name in proto cmsg addr; do
 	$FUZZ_CC $flags -o "$work/fuzz_$name" "$top_srcdir/tests/fuzz_$name.c" \
 	    $mods $libs
 	mkdir -p "$work/corpus_$name"
-	cp "$top_srcdir/tests/fuzz/$name"/* "$work/corpus_$name/"
+	cp "$top_srcdir/tests/corpus/$name"/* "$work/corpus_$name/"
 	if "$work/fuzz_$name" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
 	    -artifact_prefix="$crashes/${name}-" -print_final_stats=1 \
 	    "$work/corpus_$name" >"$work/$name.log" 2>&1; then

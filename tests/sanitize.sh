@@ -35,7 +35,7 @@ for t in _build/tests/check_*; do
 done
 for name in proto cmsg addr; do
 	count=$((count + 1))
-	if $VG "_build/tests/fuzz_$name" "tests/fuzz/$name" >/dev/null; then
+	if $VG "_build/tests/fuzz_$name" "tests/corpus/$name" >/dev/null; then
 		echo "valgrind: ok   fuzz_$name (seed corpus)"
 	else
 		echo "valgrind: FAIL fuzz_$name (seed corpus)"
