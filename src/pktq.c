@@ -319,18 +319,20 @@ parse_positional(struct opts *o, int argc, char **argv)
 /* getopt_long's own messages start with argv[0], a path as often as not,
  * so opterr is off and these name the option as it was written.  word is
  * argv[optind - 1]: the option's own word, except for an unknown letter
- * inside a cluster ("-xq"), which optopt names. */
+ * inside a cluster ("-xq"), which optopt names.  A known long option
+ * given "=VALUE" it does not take is '?' for glibc and ':' for mingw's
+ * BSD getopt_long, with optopt set by both. */
 static void
 bad_option(int ch, const char *word)
 {
 	int len = (int)strcspn(word, "="), islong = strncmp(word, "--", 2) == 0;
 
+	if (islong && optopt != 0 && word[len] == '=')
+		usage_error("option %.*s takes no value", len, word);
 	if (islong && ch == ':')
 		usage_error("option %.*s needs a value", len, word);
 	if (ch == ':')
 		usage_error("option -%c needs a value", optopt);
-	if (islong && optopt != 0 && word[len] == '=')
-		usage_error("option %.*s takes no value", len, word);
 	if (islong && optopt == 0)
 		usage_error("unknown or ambiguous option %.*s", len, word);
 	usage_error("unknown option -%c", optopt);
@@ -523,7 +525,7 @@ static int
 print_answer(const cJSON *ans, const char *raw, size_t len, int compact)
 {
 	char *text = NULL;
-	size_t n;
+	size_t n = 0;
 
 	if (!compact && pktq_json_pretty(raw, len, &text, &n) == -1) {
 		if (errno == ENOMEM) {
