@@ -1,7 +1,8 @@
 /* pktq_net: every platform call pktq makes — its client socket (never
  * connected), the wait for an answer, a monotonic clock, error texts — so
- * a port to another platform replaces this one file; pktq_net_resolve.c,
- * shared, turns a host name into addresses with getaddrinfo. */
+ * a port to another platform replaces this one file (and pktq_errq.c, the
+ * POSIX file's ICMP errors); pktq_net_resolve.c, shared, turns a host
+ * name into addresses with getaddrinfo. */
 #ifndef PKTINFOD_PKTQ_NET_H
 #define PKTINFOD_PKTQ_NET_H
 
@@ -30,7 +31,9 @@ struct pktq_net_addr {
  * freed.  0 / -1 with *why set to the resolver's message. */
 int pktq_net_resolve(const char *host, const char *port, int family,
     struct pktq_net_addr **out, size_t *n, const char **why);
-/* A UDP socket of family (AF_INET or AF_INET6).  fd / -1 with errno. */
+/* A UDP socket of family (AF_INET or AF_INET6), never connected, that
+ * reports an ICMP port unreachable for a datagram it sent (see
+ * pktq_net_is_port_unreachable).  fd / -1 with errno. */
 int pktq_net_socket(int family);
 /* Bind fd, of family, to local (IPv4 held v4-mapped).  0 / -1 with errno. */
 int pktq_net_bind(int fd, int family, const struct sockaddr_in6 *local);
@@ -40,11 +43,15 @@ int pktq_net_send(int fd, const void *buf, size_t len,
 /* Wait up to ms for fd to be readable: 1 readable, 0 not yet (timeout or
  * signal), -1 with errno. */
 int pktq_net_wait(int fd, long long ms);
-/* Receive one datagram into buf; *from gets its source in the v4-mapped
- * form.  Its length / -1 with errno. */
+/* Receive the datagram (or error) pktq_net_wait found ready on fd into
+ * buf, without blocking; *from gets its source in the v4-mapped form.
+ * Its length / -1 with errno. */
 int pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from);
 /* Non-zero for an errno that says nothing about the peer: keep waiting. */
 int pktq_net_is_noise(int err);
+/* Non-zero for the errno of pktq_net_recv that says an ICMP port
+ * unreachable came back for a datagram fd sent: nothing listens there. */
+int pktq_net_is_port_unreachable(int err);
 /* Close fd. */
 void pktq_net_close(int fd);
 /* Milliseconds on a monotonic clock. */

@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "pktq_json.h"
 #include "pktq_net.h"
 #include "pktq_req.h"
 
@@ -72,6 +73,8 @@ struct opts {
 	long timeout_ms;
 	long retries;
 	long count;
+	long default_port;		/* -p, for a HOST without one */
+	int have_port;
 	int verify;
 	int compact;
 	const char *json;		/* --json TEXT */
@@ -92,10 +95,15 @@ struct session {
 };
 
 static const char usage_text[] =
-    "usage: pktq [-4|-6] [-b LOCALADDR] [-t TIMEOUT_MS] [-r RETRIES]\n"
-    "            [-c COUNT] [--no-verify] [--compact] HOST[:PORT] [OP]\n"
-    "            [KEY=VALUE...]\n"
+    "usage: pktq [-4|-6] [-b LOCALADDR] [-p PORT] [-t TIMEOUT_MS]\n"
+    "            [-r RETRIES] [-c COUNT] [--no-verify] [--compact]\n"
+    "            HOST[:PORT] [OP] [KEY=VALUE...]\n"
     "       pktq [options] HOST[:PORT] --json TEXT\n";
+
+/* After a usage error: every line on stderr starts with "pktq:". */
+static const char usage_short[] =
+    "pktq: usage: pktq [options] HOST[:PORT] [OP] [KEY=VALUE...] "
+    "(pktq -h lists the options)\n";
 
 static const char help_text[] =
     "\n"
@@ -105,6 +113,7 @@ static const char help_text[] =
     "  -4, --ipv4             use IPv4 addresses only\n"
     "  -6, --ipv6             use IPv6 addresses only\n"
     "  -b, --bind LOCALADDR   send from LOCALADDR[:PORT] (its family only)\n"
+    "  -p, --port PORT        the port of a HOST given without one\n"
     "  -t, --timeout MS       wait MS milliseconds per try (default 1000)\n"
     "  -r, --retries N        resend N times per address (default 2)\n"
     "  -c, --count N          send N queries, one after the other (default 1)\n"
@@ -114,8 +123,9 @@ static const char help_text[] =
     "  -h, --help             show this help\n"
     "  -V, --version          show the version\n"
     "\n"
-    "OP defaults to ping; the default port is 4242.  Exit status: 0 ok,\n"
-    "1 no answer, 2 usage, 3 source mismatch, 4 error answer.\n";
+    "OP defaults to ping; the default port is 4242.  An IPv6 address with\n"
+    "a port takes brackets: [::1]:4242.  Exit status: 0 ok, 1 no answer,\n"
+    "2 usage, 3 source mismatch, 4 error answer.\n";
 
 static void msg(const char *fmt, ...) __attribute__((format(PRINTF_ARCHETYPE, 1, 2)));
 static void usage_error(const char *fmt, ...)
@@ -150,7 +160,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
-	fputs(usage_text, stderr);
+	fputs(usage_short, stderr);
 	exit(PKTQ_USAGE);
 }
 
@@ -169,7 +179,7 @@ static void
 set_host(struct opts *o, const char *arg, const char *host, size_t hlen,
     const char *port)
 {
-	long p = DEFAULT_PORT;
+	long p = o->default_port;
 
 	if (hlen == 0)
 		usage_error("bad HOST '%s': empty host", arg);
@@ -182,7 +192,53 @@ set_host(struct opts *o, const char *arg, const char *host, size_t hlen,
 	snprintf(o->port, sizeof(o->port), "%ld", p);
 }
 
-/* name, name:port, a.b.c.d[:port], [v6[%if]][:port], or a bare v6 (no port). */
+/* Non-zero when the n bytes at text, without a %scope, are an IPv6
+ * address. */
+static int
+is_v6_literal(const char *text, size_t n)
+{
+	char buf[HOST_MAX];
+	struct in6_addr a;
+	const char *pct;
+
+	if ((pct = memchr(text, '%', n)) != NULL)
+		n = (size_t)(pct - text);
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/* A bare IPv6 literal is an address, never ADDR:PORT, yet "::1:4242" is
+ * both the address ::1:4242 (RFC 4291 section 2.2) and ::1 with a port
+ * written without the brackets RFC 5952 section 6 asks for.  So when the
+ * text after the last colon is a port number and the text before it an
+ * IPv6 address, pktq does not guess: that is a usage error naming the
+ * bracket forms, unless -p gave the port, which leaves only the address. */
+static void
+check_bare_v6(const struct opts *o, const char *arg)
+{
+	const char *last = strrchr(arg, ':');
+	long port;
+	int head;
+
+	if (o->have_port || last == NULL ||
+	    cli_number(&port, last + 1, 1, 65535) == -1 ||
+	    !is_v6_literal(arg, (size_t)(last - arg)))
+		return;
+	head = (int)(last - arg);
+	if (!is_v6_literal(arg, strlen(arg)))
+		usage_error("%s: an IPv6 address with a port needs brackets: "
+		    "[%.*s]:%s", arg, head, arg, last + 1);
+	msg("%s: an IPv6 address with a port needs brackets: [%.*s]:%s", arg,
+	    head, arg, last + 1);
+	usage_error("%s: for the address %s itself, write [%s] or give -p",
+	    arg, arg, arg);
+}
+
+/* name, name:port, a.b.c.d[:port], [v6[%if]][:port], or a bare v6 (no
+ * port). */
 static void
 parse_host(struct opts *o, const char *arg)
 {
@@ -198,8 +254,10 @@ parse_host(struct opts *o, const char *arg)
 	} else if ((colon = strchr(arg, ':')) != NULL &&
 	    strchr(colon + 1, ':') == NULL)
 		set_host(o, arg, arg, (size_t)(colon - arg), colon + 1);
-	else
+	else {
+		check_bare_v6(o, arg);
 		set_host(o, arg, arg, strlen(arg), NULL);
+	}
 }
 
 static void
@@ -258,8 +316,30 @@ parse_positional(struct opts *o, int argc, char **argv)
 		o->op = DEFAULT_OP;
 }
 
+/* getopt_long's own messages start with argv[0], a path as often as not,
+ * so opterr is off and these name the option as it was written.  word is
+ * argv[optind - 1]: the option's own word, except for an unknown letter
+ * inside a cluster ("-xq"), which optopt names.  A known long option
+ * given "=VALUE" it does not take is '?' for glibc and ':' for mingw's
+ * BSD getopt_long, with optopt set by both. */
 static void
-parse_option(struct opts *o, int ch, const char *arg)
+bad_option(int ch, const char *word)
+{
+	int len = (int)strcspn(word, "="), islong = strncmp(word, "--", 2) == 0;
+
+	if (islong && optopt != 0 && word[len] == '=')
+		usage_error("option %.*s takes no value", len, word);
+	if (islong && ch == ':')
+		usage_error("option %.*s needs a value", len, word);
+	if (ch == ':')
+		usage_error("option -%c needs a value", optopt);
+	if (islong && optopt == 0)
+		usage_error("unknown or ambiguous option %.*s", len, word);
+	usage_error("unknown option -%c", optopt);
+}
+
+static void
+parse_option(struct opts *o, int ch, const char *arg, const char *word)
 {
 	switch (ch) {
 	case '4':
@@ -270,6 +350,10 @@ parse_option(struct opts *o, int ch, const char *arg)
 		break;
 	case 'b':
 		parse_bind(o, arg);
+		break;
+	case 'p':
+		o->default_port = parse_flag_num("-p", arg, 1, 65535);
+		o->have_port = 1;
 		break;
 	case 't':
 		o->timeout_ms = parse_flag_num("-t", arg, 1, MAX_TIMEOUT_MS);
@@ -296,9 +380,7 @@ parse_option(struct opts *o, int ch, const char *arg)
 		printf("pktq %s\n", PACKAGE_VERSION);
 		exit(PKTQ_OK);
 	default:
-		/* getopt_long has named the bad flag. */
-		fputs(usage_text, stderr);
-		exit(PKTQ_USAGE);
+		bad_option(ch, word);
 	}
 }
 
@@ -310,6 +392,7 @@ parse_args(struct opts *o, int argc, char **argv)
 		{ "ipv4", no_argument, NULL, '4' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "bind", required_argument, NULL, 'b' },
+		{ "port", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "count", required_argument, NULL, 'c' },
@@ -327,16 +410,20 @@ parse_args(struct opts *o, int argc, char **argv)
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->retries = DEFAULT_RETRIES;
 	o->count = 1;
+	o->default_port = DEFAULT_PORT;
 	o->verify = 1;
-	while ((ch = getopt_long(argc, argv, "46b:t:r:c:hV", longopts,
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46b:p:t:r:c:hV", longopts,
 	    NULL)) != -1)
-		parse_option(o, ch, optarg);
+		parse_option(o, ch, optarg, argv[optind - 1]);
 	check_bind_family(o);
 	parse_positional(o, argc - optind, argv + optind);
 }
 
 /* Never connect(): a connected socket would silently drop an answer from
- * the wrong source, the very thing pktq exists to show. */
+ * the wrong source, the very thing pktq exists to show.  An ICMP port
+ * unreachable still ends the wait at once: pktq_net_socket asks the
+ * platform to report it on the unconnected socket too. */
 static int
 open_socket(int family, const struct opts *o, enum try_result *why)
 {
@@ -430,26 +517,32 @@ try_pad(struct session *s, const cJSON *ans, int *pads)
 	return TRY_RESEND;
 }
 
-/* --compact prints the answer's own bytes: re-printing through cJSON would
- * turn a verbatim 9007199254740993 into 9.00719925474099e+15. */
+/* Both forms print the answer's own bytes, the pretty one re-indented
+ * (pktq_json): re-printing through cJSON would turn a verbatim
+ * 9007199254740993 into 9.00719925474099e+15.  Should the pretty printer
+ * refuse what cJSON took, the bytes as received are still the answer. */
 static int
 print_answer(const cJSON *ans, const char *raw, size_t len, int compact)
 {
 	char *text = NULL;
+	size_t n = 0;
 
-	if (compact) {
-		while (len > 0 && strchr(" \t\r\n", raw[len - 1]) != NULL)
-			len--;
-		printf("%.*s\n", (int)len, raw);
-	} else {
-		if ((text = cJSON_Print(ans)) == NULL) {
+	if (!compact && pktq_json_pretty(raw, len, &text, &n) == -1) {
+		if (errno == ENOMEM) {
 			msg("out of memory");
 			return PKTQ_NOANSWER;
 		}
-		printf("%s\n", text);
+		compact = 1;
 	}
+	if (compact) {
+		while (len > 0 && strchr(" \t\r\n", raw[len - 1]) != NULL)
+			len--;
+		fwrite(raw, 1, len, stdout);
+	} else
+		fwrite(text, 1, n, stdout);
+	putchar('\n');
 	fflush(stdout);
-	cJSON_free(text);
+	free(text);
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ans, "ok")) ?
 	    PKTQ_OK : PKTQ_ERROR;
 }
@@ -484,6 +577,7 @@ await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
     int *pads)
 {
 	long long deadline = pktq_net_now_ms() + s->o->timeout_ms, left;
+	char text[ADDR_STRLEN];
 	struct sockaddr_in6 from;
 	int n, ready;
 
@@ -496,6 +590,12 @@ await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
 			continue;
 		if ((n = pktq_net_recv(fd, s->buf, sizeof(s->buf), &from)) >= 0)
 			return handle_answer(s, t, &from, (size_t)n, pads);
+		/* The socket sent only to t: the ICMP error is about t. */
+		if (pktq_net_is_port_unreachable(errno)) {
+			msg("port unreachable: %s",
+			    addr_format(text, sizeof(text), &t->dst));
+			return TRY_NEXT;
+		}
 		if (!pktq_net_is_noise(errno)) {
 			msg("recvfrom: %s", pktq_net_strerror(errno));
 			return TRY_NEXT;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "pktq_errq.h"
 #include "pktq_net.h"
 
 int
@@ -33,10 +34,16 @@ pktq_net_gai_strerror(int rc)
 	return rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
 }
 
+/* Without the error queue pktq only waits out its timeout, as it did
+ * before it had one, so a kernel that refuses it is no reason to stop. */
 int
 pktq_net_socket(int family)
 {
-	return socket(family, SOCK_DGRAM, IPPROTO_UDP);
+	int fd;
+
+	if ((fd = socket(family, SOCK_DGRAM, IPPROTO_UDP)) != -1)
+		(void)pktq_errq_enable(fd, family);
+	return fd;
 }
 
 int
@@ -79,6 +86,27 @@ pktq_net_wait(int fd, long long ms)
 	return n > 0 ? 1 : n;
 }
 
+/* An entry in the error queue also sets the socket error, which
+ * recvfrom returns once (ip(7) IP_RECVERR); it may come between the drain
+ * and recvfrom, and then the queue says what it was. */
+static int
+recv_error(int fd, int err)
+{
+	switch (pktq_errq_drain(fd)) {
+	case PKTQ_ERRQ_PORT_UNREACH:
+		errno = ECONNREFUSED;
+		break;
+	case PKTQ_ERRQ_OTHER:
+		errno = EAGAIN;
+		break;
+	case PKTQ_ERRQ_NONE:
+		errno = err;
+		break;
+	}
+	return -1;
+}
+
+/* MSG_DONTWAIT: poll also wakes for POLLERR alone, with no datagram. */
 int
 pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from)
 {
@@ -88,7 +116,15 @@ pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from)
 
 	if (cap > INT_MAX)
 		cap = INT_MAX;
-	n = recvfrom(fd, buf, cap, 0, (struct sockaddr *)&ss, &sslen);
+	if (pktq_errq_drain(fd) == PKTQ_ERRQ_PORT_UNREACH) {
+		errno = ECONNREFUSED;
+		return -1;
+	}
+	n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&ss,
+	    &sslen);
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR)
+		return recv_error(fd, errno);
 	if (n == -1)
 		return -1;
 	if (addr_from_sockaddr(from, (const struct sockaddr *)&ss, sslen) == -1)
@@ -96,13 +132,16 @@ pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from)
 	return (int)n;
 }
 
-/* An ICMP port unreachable may surface as ECONNREFUSED on some platforms;
- * another address, or a later answer, may still come. */
 int
 pktq_net_is_noise(int err)
 {
-	return err == EINTR || err == EAGAIN || err == EWOULDBLOCK ||
-	    err == ECONNREFUSED;
+	return err == EINTR || err == EAGAIN || err == EWOULDBLOCK;
+}
+
+int
+pktq_net_is_port_unreachable(int err)
+{
+	return err == ECONNREFUSED;
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 #include <windows.h>
 
 #include "addr.h"
@@ -52,15 +53,24 @@ pktq_net_gai_strerror(int rc)
 	return pktq_net_strerror(rc);
 }
 
+/* With SIO_UDP_CONNRESET on (the default, asked for in case a layered
+ * provider changed it), an ICMP port unreachable for a datagram the
+ * socket sent makes the next recvfrom fail with WSAECONNRESET, connected
+ * or not (Microsoft Learn, "SIO_UDP_CONNRESET Control Code").  Without
+ * it pktq only waits out its timeout, so a refusal is no reason to stop. */
 int
 pktq_net_socket(int family)
 {
 	SOCKET s = socket(family, SOCK_DGRAM, IPPROTO_UDP);
+	BOOL on = TRUE;
+	DWORD n;
 
 	if (s == INVALID_SOCKET) {
 		errno = WSAGetLastError();
 		return -1;
 	}
+	(void)WSAIoctl(s, SIO_UDP_CONNRESET, &on, sizeof(on), NULL, 0, &n,
+	    NULL, NULL);
 	return (int)s;
 }
 
@@ -143,14 +153,18 @@ pktq_net_recv(int fd, void *buf, size_t cap, struct sockaddr_in6 *from)
 	return n;
 }
 
-/* WSAECONNRESET on a UDP socket is an ICMP port unreachable for an
- * earlier datagram (Windows' ECONNREFUSED): a later answer may still
- * come. */
 int
 pktq_net_is_noise(int err)
 {
-	return err == WSAEINTR || err == WSAEWOULDBLOCK ||
-	    err == WSAECONNRESET;
+	return err == WSAEINTR || err == WSAEWOULDBLOCK;
+}
+
+/* On a UDP socket, WSAECONNRESET is the ICMP port unreachable for an
+ * earlier datagram (Windows' ECONNREFUSED; SIO_UDP_CONNRESET above). */
+int
+pktq_net_is_port_unreachable(int err)
+{
+	return err == WSAECONNRESET;
 }
 
 void
