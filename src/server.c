@@ -589,10 +589,14 @@ server_set_reload(struct server *srv, server_reload_fn reload, void *arg)
 	srv->reload_arg = arg;
 }
 
-uint16_t
-server_port(const struct server *srv)
+size_t
+server_ports(const struct server *srv, uint16_t *out, size_t max)
 {
-	return sock_port(srv->worker[0].listener[0].sock);
+	size_t i;
+
+	for (i = 0; i < srv->opts.nlisten && i < max; i++)
+		out[i] = srv->ports[i];
+	return i;
 }
 
 /* loopexit, not loopbreak: it is an event, so it also stops a worker
@@ -860,9 +864,13 @@ server_loop(struct server *srv)
 	    event_base_get_method(srv->worker[0].base));
 	if (start_threads(srv) == -1)
 		rc = -1;
-	else if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {
-		log_error("the control thread's event loop failed");
-		rc = -1;
+	else {
+		/* Last of the start-up: -d's parent exits 0 on it. */
+		plat_ready();
+		if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {
+			log_error("the control thread's event loop failed");
+			rc = -1;
+		}
 	}
 	stop_workers(srv);
 	join_threads(srv);
