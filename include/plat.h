@@ -87,7 +87,7 @@ void plat_pidfile_remove(struct plat_pidfile *pf);
 /* -d: detach into the background.  Returns (0) in the child only: the
  * parent waits until the child calls plat_ready, then exits 0, or until
  * it exits, then exits with its status; meanwhile the child's standard
- * error (log_stderr's copies) reaches the parent's.  -1 (logged) when
+ * error (log_set_stderr's copies) reaches the parent's.  -1 (logged) when
  * the child cannot be made. */
 int plat_daemonize(void);
 /* n random bytes from the system (getrandom(2); BCryptGenRandom) into
