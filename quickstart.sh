@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 # tshark captures answers on the wire, valgrind and clang with its
 # sanitizer runtime, libclang-rt-dev, check memory; curl scrapes the
 # metrics endpoint and promtool, from prometheus, checks what it serves).
-PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev check libsystemd-dev"
+PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev libbsd-dev check libsystemd-dev"
 PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev curl prometheus"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

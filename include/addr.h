@@ -45,6 +45,12 @@ int addr_to_sockaddr_in(struct sockaddr_in *out, const struct sockaddr_in6 *sin)
  * a missing port becomes default_port.  0 / -1 with errno EINVAL. */
 int addr_parse(struct sockaddr_in6 *out, const char *text, uint16_t default_port);
 
+/* Non-zero when sockets bound to a and b would take the same datagrams:
+ * the same address and port, or a wildcard that covers the other ([::],
+ * dual-stack, covers every address; 0.0.0.0 every IPv4 one).  Port 0
+ * never overlaps: the kernel gives each socket a port of its own. */
+int addr_listen_overlap(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b);
+
 /* Canonical text of a: dotted quad for v4-mapped, RFC 5952 for IPv6, and
  * "%ifname" (or "%index" when the interface is unknown) appended for
  * link-local when scope_id is non-zero.  Returns buf. */

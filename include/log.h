@@ -19,6 +19,9 @@ const char *log_level_name(enum log_level level);
 /* Start logging as ident, to the system log when use_syslog, else
  * stderr. */
 void log_init(const char *ident, enum log_level level, int use_syslog);
+/* While on, errors and warnings that go to the system log are also
+ * written to standard error: -d's start-up, whose parent shows them. */
+void log_set_stderr(int on);
 /* Change the threshold (SIGHUP reload). */
 void log_set_level(enum log_level level);
 /* Non-zero when messages of level are logged: lets a caller skip the

@@ -1,7 +1,7 @@
 /* plat: what the daemon needs from the OS besides its sockets — process
  * set-up, libevent's locking, worker threads, the stop and reload requests
- * (signals on POSIX; console events and service stop on Windows) and the
- * Unix-only -u and -d.  plat_posix.c and plat_win32.c implement it;
+ * (signals on POSIX; console events and service stop on Windows), the pid
+ * and ready files, and the Unix-only -u and -d.  plat_posix.c and plat_win32.c implement it;
  * Makefile.am picks one. */
 #ifndef PKTINFOD_PLAT_H
 #define PKTINFOD_PLAT_H
@@ -58,18 +58,47 @@ struct plat_stop *plat_stop_new(struct event_base *base,
 /* Remove the events; a console or service stop waiting for the daemon to
  * finish may go on then. */
 void plat_stop_free(struct plat_stop *ps);
-/* -u USER: give up root for user.  0 / -1 (logged). */
-int plat_drop_privileges(const char *user);
-/* -d: detach into the background.  0 / -1 (logged). */
+/* -u USER, looked up before any socket is opened: an unknown user is a
+ * usage error, found before the start-up does anything. */
+struct plat_user;
+/* The account named name.  NULL when there is none or it cannot be read
+ * (logged: "-u NAME: no such user"). */
+struct plat_user *plat_user_lookup(const char *name);
+/* Give up root for u: its group alone, then its user id, which leaves no
+ * capability.  0 / -1 (logged). */
+int plat_drop_privileges(const struct plat_user *u);
+/* Free u (NULL is fine). */
+void plat_user_free(struct plat_user *u);
+
+/* -P FILE, opened and locked before -d forks (the lock stays with the
+ * child) and written after, so that it holds the pid of the process that
+ * serves.  A second instance fails to lock it while the first runs. */
+struct plat_pidfile;
+/* Create or open path and lock it.  NULL with errno: EEXIST when a live
+ * process holds it, its pid then in *holder (-1 when not yet written). */
+struct plat_pidfile *plat_pidfile_open(const char *path, long *holder);
+/* Write this process's id into the file.  0 / -1 with errno. */
+int plat_pidfile_write(struct plat_pidfile *pf);
+/* Remove the file this process opened, and free pf (NULL is fine).
+ * Removing may fail once privileges are gone: the file stays, unlocked,
+ * and the next start takes it over. */
+void plat_pidfile_remove(struct plat_pidfile *pf);
+
+/* -d: detach into the background.  Returns (0) in the child only: the
+ * parent waits until the child calls plat_ready, then exits 0, or until
+ * it exits, then exits with its status; meanwhile the child's standard
+ * error (log_set_stderr's copies) reaches the parent's.  -1 (logged) when
+ * the child cannot be made. */
 int plat_daemonize(void);
-/* The process id, for the pid file. */
-long plat_pid(void);
 /* n random bytes from the system (getrandom(2); BCryptGenRandom) into
  * buf: the keys of hash tables an attacker fills.  0 / -1 (logged). */
 int plat_random(void *buf, size_t n);
-/* rename(2): from replaces to atomically.  0 / -1 with errno. */
-int plat_rename(const char *from, const char *to);
-/* The service is up: the sockets are bound (Windows: SERVICE_RUNNING). */
+/* Replace path with a file holding text, atomically: a reader never sees
+ * it half written (a temporary beside it, then a rename).  0 / -1 with
+ * errno. */
+int plat_write_file(const char *path, const char *text);
+/* The daemon serves: -d's parent exits 0 (POSIX); SERVICE_RUNNING
+ * (Windows). */
 void plat_ready(void);
 /* Tell the service manager state (sd_notify(3): "READY=1",
  * "RELOADING=1", "STOPPING=1", "STATUS=..."); nothing without systemd

@@ -23,9 +23,11 @@ struct server *server_open(const struct opts *o);
  * reload. */
 void server_set_reload(struct server *srv, server_reload_fn reload,
     void *arg);
-/* The port the first socket is bound to (for --ready-file with -p 0). */
-uint16_t server_port(const struct server *srv);
-/* Serve until SIGTERM or SIGINT; logs the final stats.  0 / -1. */
+/* The ports the listen sockets are bound to, in listen order (for
+ * --ready-file with -p 0), into out: at most max; their count. */
+size_t server_ports(const struct server *srv, uint16_t *out, size_t max);
+/* Serve until SIGTERM or SIGINT (plat_ready once serving); logs the
+ * final stats.  0 / -1. */
 int server_loop(struct server *srv);
 /* Close the sockets and free srv. */
 void server_free(struct server *srv);

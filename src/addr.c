@@ -76,6 +76,26 @@ addr_is_unspecified(const struct in6_addr *a)
 	return memcmp(a->s6_addr, zero, 16) == 0;
 }
 
+/* Whether binding wild takes what binding to sin would. */
+static int
+addr_covers(const struct sockaddr_in6 *wild, const struct sockaddr_in6 *sin)
+{
+	if (addr_is_unspecified(&wild->sin6_addr))
+		return !addr_is_v4mapped(&wild->sin6_addr) ||
+		    addr_is_v4mapped(&sin->sin6_addr);
+	return memcmp(&wild->sin6_addr, &sin->sin6_addr,
+	    sizeof(sin->sin6_addr)) == 0 &&
+	    wild->sin6_scope_id == sin->sin6_scope_id;
+}
+
+int
+addr_listen_overlap(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
+{
+	if (a->sin6_port != b->sin6_port || a->sin6_port == 0)
+		return 0;
+	return addr_covers(a, b) || addr_covers(b, a);
+}
+
 const char *
 addr_family_name(const struct in6_addr *a)
 {

@@ -304,13 +304,21 @@ set_listen(struct conf_ctx *c, const struct conf_key *k, const char *key,
 			return conf_fail(c, element(c, at, n), "%s[%lu]: %s is "
 			    "not an ADDR[:PORT]", key, (unsigned long)n,
 			    quote(q, sizeof(q), e->valuestring));
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (!addr_listen_overlap(&list[i], &list[n]))
+				continue;
 			if (same_endpoint(&list[i], &list[n]))
 				return conf_fail(c, element(c, at, n), "%s[%lu]: "
 				    "%s is the same address as %s[%lu]", key,
 				    (unsigned long)n,
 				    quote(q, sizeof(q), e->valuestring), key,
 				    (unsigned long)i);
+			return conf_fail(c, element(c, at, n), "%s[%lu]: %s "
+			    "overlaps %s[%lu] (a wildcard takes every address "
+			    "of its port; [::] takes IPv4 too)", key,
+			    (unsigned long)n, quote(q, sizeof(q),
+			    e->valuestring), key, (unsigned long)i);
+		}
 		n++;
 	}
 	if (n < k->min)

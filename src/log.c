@@ -21,6 +21,9 @@ static const char *const level_names[] = { "error", "warn", "info", "debug" };
  * while workers read it: relaxed atomics (a plain move each). */
 static enum log_level threshold = LOG_LVL_INFO;
 static int to_syslog;
+/* Cleared by the control thread once -d's child serves, while workers may
+ * log: a relaxed atomic too. */
+static int also_stderr;
 static const char *log_ident = "pktinfod";
 
 int
@@ -55,6 +58,12 @@ log_init(const char *ident, enum log_level level, int use_syslog)
 }
 
 void
+log_set_stderr(int on)
+{
+	__atomic_store_n(&also_stderr, on, __ATOMIC_RELAXED);
+}
+
+void
 log_set_level(enum log_level level)
 {
 	__atomic_store_n(&threshold, level, __ATOMIC_RELAXED);
@@ -77,7 +86,8 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (to_syslog)
 		log_plat_write(level, line);
-	else
+	if (!to_syslog || (level <= LOG_LVL_WARN &&
+	    __atomic_load_n(&also_stderr, __ATOMIC_RELAXED)))
 		fprintf(stderr, "%s: %s: %s\n", log_ident, level_names[level],
 		    line);
 }

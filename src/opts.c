@@ -36,11 +36,12 @@ static const char usage_text[] =
     "  -l, --listen ADDR[:PORT]    listen on ADDR (repeatable; default [::])\n"
     "  -p, --port PORT             port of listen addresses without one "
     "(4242)\n"
-    "  -w, --workers N             workers, 0-256 (0: one per CPU)\n"
-    "  -u, --user USER             switch to USER once the sockets are bound\n"
-    "  -d, --daemon                detach into the background, log to syslog\n"
-    "  -P, --pidfile FILE          write the process id to FILE\n"
-    "      --ready-file FILE       write the bound port to FILE once bound\n"
+    "  -w, --workers N             workers, 0-256 (0: one per CPU it may "
+    "use)\n"
+    "  -u, --user USER             switch to USER once the files are written\n"
+    "  -d, --daemon                detach once serving, log to syslog\n"
+    "  -P, --pidfile FILE          lock FILE and write the process id to it\n"
+    "      --ready-file FILE       write the bound ports to FILE once bound\n"
     "      --log-level LEVEL       error, warn, info (default) or debug\n"
     "      --syslog                log to syslog instead of standard error\n"
     "      --batch N               datagrams per recvmmsg, 1-256 (64)\n"
@@ -188,18 +189,41 @@ parse_flag(struct opts *o, struct file_flags *f, int ch, char **argv,
 	return OPTS_RUN;
 }
 
+/* Two sockets on one port where one address covers the other would
+ * fail to bind, or with -w's SO_REUSEPORT share the datagrams: name both
+ * as given, and the port they share. */
+static enum opts_result
+listen_overlap(char *err, size_t errlen, const struct file_flags *f,
+    const struct sockaddr_in6 *listen, size_t first, size_t second)
+{
+	int wild = addr_is_unspecified(&listen[first].sin6_addr) ||
+	    addr_is_unspecified(&listen[second].sin6_addr);
+
+	snprintf(err, errlen, "-l %s: overlaps -l %s on port %u%s",
+	    f->listen[second], f->listen[first],
+	    (unsigned int)ntohs(listen[second].sin6_port), wild ?
+	    " (a wildcard takes every address of its port; [::] takes IPv4 "
+	    "too)" : "");
+	return OPTS_USAGE;
+}
+
 /* -p applies to every -l without a port, wherever it stands; -l replaces
  * the file's listen list. */
 static enum opts_result
 apply_flags(struct opts *o, const struct file_flags *f, char *err,
     size_t errlen)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < f->nlisten; i++)
+	for (i = 0; i < f->nlisten; i++) {
 		if (addr_parse(&o->listen[i], f->listen[i], o->port) == -1)
 			return usage_error(err, errlen, "-l", f->listen[i],
 			    "not an address[:port]");
+		for (j = 0; j < i; j++)
+			if (addr_listen_overlap(&o->listen[j], &o->listen[i]))
+				return listen_overlap(err, errlen, f,
+				    o->listen, j, i);
+	}
 	if (f->nlisten > 0)
 		o->nlisten = f->nlisten;
 	if (f->workers != -1)

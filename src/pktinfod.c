@@ -1,4 +1,5 @@
-/* pktinfod: the daemon's main — options, privileges, pid and ready files
+/* pktinfod: the daemon's main — options, then the start-up in SPEC
+ * section 3's order (user, sockets, pid and ready files, privileges)
  * around the server loop. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -8,66 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
 #include "opts.h"
 #include "plat.h"
 #include "server.h"
-
-/* Write text to path through a temporary file and a rename, so a reader
- * polling for path never sees it half written. */
-static int
-write_file_atomic(const char *path, const char *text)
-{
-	char tmp[4096];
-	FILE *f;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	if (fputs(text, f) == EOF || fclose(f) == EOF) {
-		unlink(tmp);
-		return -1;
-	}
-	return plat_rename(tmp, path);
-}
-
-static int
-write_number_file(const char *what, const char *path, long value)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%ld\n", value);
-	if (write_file_atomic(path, text) == -1) {
-		log_error("%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Everything between bind and serving; the sockets are already open, so
- * -u can drop root and the ready file tells the port. */
-static int
-prepare(const struct opts *o, struct server *srv)
-{
-	if (o->user != NULL && plat_drop_privileges(o->user) == -1)
-		return -1;
-	if (o->daemonize && plat_daemonize() == -1)
-		return -1;
-	if (o->pidfile != NULL &&
-	    write_number_file("pid file", o->pidfile, plat_pid()) == -1)
-		return -1;
-	if (o->ready_file != NULL && write_number_file("ready file",
-	    o->ready_file, (long)server_port(srv)) == -1)
-		return -1;
-	plat_ready();
-	return 0;
-}
 
 /* The command line, kept for a reload: the file is read again and the
  * flags override it again, as at start. */
@@ -86,11 +33,97 @@ reload(void *arg, struct opts *o, char *err, size_t errlen)
 	return -1;
 }
 
-/* Everything from the parsed options to the last socket closed. */
+/* What the start-up made, for the clean-up whatever its result. */
+struct daemon {
+	struct plat_user *user;
+	struct server *srv;
+	struct plat_pidfile *pidfile;
+};
+
+/* A live holder is a usage error, as a second start by mistake; a file
+ * that cannot be made is the system's failure. */
+static int
+open_pidfile(const char *path, struct plat_pidfile **out)
+{
+	long holder;
+
+	if ((*out = plat_pidfile_open(path, &holder)) != NULL)
+		return 0;
+	if (errno == EEXIST && holder > 0) {
+		log_error("pid file %s: held by pid %ld", path, holder);
+		return 2;
+	}
+	if (errno == EEXIST) {
+		log_error("pid file %s: held by another process", path);
+		return 2;
+	}
+	log_error("pid file %s: %s", path, strerror(errno));
+	return 1;
+}
+
+/* Every bound port, one a line in listen order: with -p 0 the caller
+ * learns the ports the kernel picked. */
+static int
+write_ready_file(const char *path, const struct server *srv)
+{
+	uint16_t ports[OPTS_MAX_LISTEN];
+	char text[OPTS_MAX_LISTEN * 7 + 1];
+	size_t n, i, len = 0;
+
+	n = server_ports(srv, ports, OPTS_MAX_LISTEN);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%u\n",
+		    (unsigned int)ports[i]);
+	text[len] = '\0';
+	if (plat_write_file(path, text) == -1) {
+		log_error("ready file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SPEC section 3's order: what needs root — the user's entry, the ports,
+ * the pid and ready files in root's directories — before root goes.  -d
+ * forks after the pid file is locked, so that a second instance fails in
+ * the foreground, and before it is written, so that it holds the pid of
+ * the child.  0, or the exit status.
+ */
+static int
+start(const struct opts *o, struct cmdline *cl, struct daemon *d)
+{
+	int status;
+
+	if (o->user != NULL && (d->user = plat_user_lookup(o->user)) == NULL)
+		return 2;
+	if ((d->srv = server_open(o)) == NULL)
+		return 1;
+	if (o->config_file != NULL)
+		server_set_reload(d->srv, reload, cl);
+	if (o->pidfile != NULL &&
+	    (status = open_pidfile(o->pidfile, &d->pidfile)) != 0)
+		return status;
+	if (o->daemonize && plat_daemonize() == -1)
+		return 1;
+	if (d->pidfile != NULL && plat_pidfile_write(d->pidfile) == -1) {
+		log_error("pid file %s: %s", o->pidfile, strerror(errno));
+		return 1;
+	}
+	if (o->ready_file != NULL && write_ready_file(o->ready_file,
+	    d->srv) == -1)
+		return 1;
+	if (d->user != NULL && plat_drop_privileges(d->user) == -1)
+		return 1;
+	return 0;
+}
+
+/* Everything from the parsed options to the last socket closed.  Until
+ * -d's child serves, its errors also go to standard error, which is the
+ * terminal before the fork and the parent's pipe after it. */
 static int
 serve(const struct opts *o, struct cmdline *cl)
 {
-	struct server *srv;
+	struct daemon d = { NULL, NULL, NULL };
 	const char *unsupported;
 	int status;
 
@@ -99,6 +132,7 @@ serve(const struct opts *o, struct cmdline *cl)
 		return 2;
 	}
 	log_init("pktinfod", o->log_level, o->use_syslog || o->daemonize);
+	log_set_stderr(o->daemonize);
 	if (o->naive_source)
 		log_warn("--naive-source: answers are sent WITHOUT source "
 		    "selection; they will leave from whatever address routing "
@@ -106,16 +140,11 @@ serve(const struct opts *o, struct cmdline *cl)
 		    "tests.");
 	if (plat_init() == -1)
 		return 1;
-	if ((srv = server_open(o)) == NULL) {
-		plat_cleanup();
-		return 1;
-	}
-	if (o->config_file != NULL)
-		server_set_reload(srv, reload, cl);
-	status = prepare(o, srv) == 0 && server_loop(srv) == 0 ? 0 : 1;
-	server_free(srv);
-	if (o->pidfile != NULL)
-		unlink(o->pidfile);
+	if ((status = start(o, cl, &d)) == 0)
+		status = server_loop(d.srv) == 0 ? 0 : 1;
+	server_free(d.srv);
+	plat_pidfile_remove(d.pidfile);
+	plat_user_free(d.user);
 	plat_cleanup();
 	return status;
 }

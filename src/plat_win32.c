@@ -385,11 +385,25 @@ plat_stop_free(struct plat_stop *ps)
 }
 
 /* Never reached: plat_unsupported refuses -u and -d first. */
-int
-plat_drop_privileges(const char *user)
+struct plat_user *
+plat_user_lookup(const char *name)
 {
-	log_error("-u %s: not supported on Windows", user);
+	log_error("-u %s: not supported on Windows", name);
+	return NULL;
+}
+
+int
+plat_drop_privileges(const struct plat_user *u)
+{
+	(void)u;
+	log_error("-u: not supported on Windows");
 	return -1;
+}
+
+void
+plat_user_free(struct plat_user *u)
+{
+	(void)u;
 }
 
 int
@@ -399,13 +413,50 @@ plat_daemonize(void)
 	return -1;
 }
 
-long
-plat_pid(void)
+/* No lock: the service control manager runs one instance of a service,
+ * and nothing on Windows reads pid files; -P only tells the process id. */
+struct plat_pidfile {
+	int written;
+	char path[];
+};
+
+struct plat_pidfile *
+plat_pidfile_open(const char *path, long *holder)
 {
-	return (long)GetCurrentProcessId();
+	struct plat_pidfile *pf;
+	size_t len = strlen(path);
+
+	*holder = -1;
+	if ((pf = malloc(sizeof(*pf) + len + 1)) == NULL)
+		return NULL;
+	pf->written = 0;
+	memcpy(pf->path, path, len + 1);
+	return pf;
 }
 
-/* The C library's rename fails when to exists; MoveFileEx replaces it. */
+int
+plat_pidfile_write(struct plat_pidfile *pf)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lu\n",
+	    (unsigned long)GetCurrentProcessId());
+	if (plat_write_file(pf->path, text) == -1)
+		return -1;
+	pf->written = 1;
+	return 0;
+}
+
+void
+plat_pidfile_remove(struct plat_pidfile *pf)
+{
+	if (pf == NULL)
+		return;
+	if (pf->written)
+		remove(pf->path);
+	free(pf);
+}
+
 int
 plat_random(void *buf, size_t n)
 {
@@ -422,8 +473,9 @@ plat_random(void *buf, size_t n)
 	return 0;
 }
 
-int
-plat_rename(const char *from, const char *to)
+/* The C library's rename fails when to exists; MoveFileEx replaces it. */
+static int
+replace_file(const char *from, const char *to)
 {
 	if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING |
 	    MOVEFILE_WRITE_THROUGH))
@@ -442,6 +494,28 @@ plat_rename(const char *from, const char *to)
 		break;
 	}
 	return -1;
+}
+
+/* Text mode: the file ends its lines with CRLF, as Windows readers
+ * expect. */
+int
+plat_write_file(const char *path, const char *text)
+{
+	char tmp[MAX_PATH + 8];
+	FILE *f;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	if (fputs(text, f) == EOF || fclose(f) == EOF) {
+		remove(tmp);
+		return -1;
+	}
+	return replace_file(tmp, path);
 }
 
 void

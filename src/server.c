@@ -592,10 +592,14 @@ server_set_reload(struct server *srv, server_reload_fn reload, void *arg)
 	srv->reload_arg = arg;
 }
 
-uint16_t
-server_port(const struct server *srv)
+size_t
+server_ports(const struct server *srv, uint16_t *out, size_t max)
 {
-	return sock_port(srv->worker[0].listener[0].sock);
+	size_t i;
+
+	for (i = 0; i < srv->opts.nlisten && i < max; i++)
+		out[i] = srv->ports[i];
+	return i;
 }
 
 /* loopexit, not loopbreak: it is an event, so it also stops a worker
@@ -919,7 +923,9 @@ server_loop(struct server *srv)
 	if (start_threads(srv) == -1)
 		rc = -1;
 	else {
-		/* The workers read their sockets: the port answers. */
+		/* The workers read their sockets: the port answers.  Last of
+		 * the start-up: -d's parent exits 0 on it. */
+		plat_ready();
 		plat_notify("READY=1");
 		notify_status(srv);
 		if (event_base_loop(srv->base, EVLOOP_NO_EXIT_ON_EMPTY) == -1) {

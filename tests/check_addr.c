@@ -1380,6 +1380,63 @@ START_TEST(default_admin_allow_matches_loopback_only)
 }
 END_TEST
 
+/* addr_listen_overlap: what two listen sockets on one port would share. */
+static int
+overlap(const char *a, const char *b)
+{
+	struct sockaddr_in6 sa = parse_ok(a, 4242), sb = parse_ok(b, 4242);
+
+	ck_assert_int_eq(addr_listen_overlap(&sa, &sb),
+	    addr_listen_overlap(&sb, &sa));
+	return addr_listen_overlap(&sa, &sb);
+}
+
+START_TEST(dualstack_wildcard_overlaps_ipv4_wildcard)
+{
+	ck_assert(overlap("[::]", "0.0.0.0"));
+}
+END_TEST
+
+START_TEST(dualstack_wildcard_overlaps_every_address)
+{
+	ck_assert(overlap("[::]", "127.0.0.1"));
+	ck_assert(overlap("[::]", "[::1]"));
+	ck_assert(overlap("[::]", "[fe80::1%1]"));
+}
+END_TEST
+
+START_TEST(ipv4_wildcard_overlaps_ipv4_only)
+{
+	ck_assert(overlap("0.0.0.0", "192.0.2.1"));
+	ck_assert(!overlap("0.0.0.0", "[::1]"));
+	ck_assert(!overlap("0.0.0.0", "[2001:db8::1]"));
+}
+END_TEST
+
+START_TEST(same_address_twice_overlaps)
+{
+	ck_assert(overlap("127.0.0.1", "127.0.0.1:4242"));
+	ck_assert(overlap("[::1]", "[::1]"));
+	ck_assert(overlap("[::ffff:192.0.2.1]", "192.0.2.1"));
+}
+END_TEST
+
+START_TEST(different_addresses_or_ports_do_not_overlap)
+{
+	ck_assert(!overlap("127.0.0.1", "127.0.0.2"));
+	ck_assert(!overlap("[::]:4242", "0.0.0.0:4243"));
+	ck_assert(!overlap("[::1]", "127.0.0.1"));
+	ck_assert(!overlap("[fe80::1%1]", "[fe80::1%2]"));
+}
+END_TEST
+
+START_TEST(port_0_never_overlaps)
+{
+	ck_assert(!overlap("[::]:0", "0.0.0.0:0"));
+	ck_assert(!overlap("127.0.0.1:0", "127.0.0.1:0"));
+}
+END_TEST
+
 #define ADD(tc, name)	tcase_add_test((tc), (name))
 
 static TCase *
@@ -1571,6 +1628,20 @@ add_cidr_tests(Suite *s)
 	ADD(tc, default_admin_allow_matches_loopback_only);
 }
 
+static void
+add_overlap_tests(Suite *s)
+{
+	TCase *tc;
+
+	tc = tcase(s, "tc_listen_overlap");
+	ADD(tc, dualstack_wildcard_overlaps_ipv4_wildcard);
+	ADD(tc, dualstack_wildcard_overlaps_every_address);
+	ADD(tc, ipv4_wildcard_overlaps_ipv4_only);
+	ADD(tc, same_address_twice_overlaps);
+	ADD(tc, different_addresses_or_ports_do_not_overlap);
+	ADD(tc, port_0_never_overlaps);
+}
+
 static Suite *
 addr_suite(void)
 {
@@ -1581,6 +1652,7 @@ addr_suite(void)
 	add_parse_tests(s);
 	add_text_tests(s);
 	add_cidr_tests(s);
+	add_overlap_tests(s);
 	return s;
 }
 

@@ -101,6 +101,47 @@ START_TEST(bad_listen_address_names_the_flag)
 }
 END_TEST
 
+START_TEST(overlapping_listen_flags_name_both)
+{
+	const char *args[] = { "-l", "[::]", "-p", "5000", "-l", "0.0.0.0",
+	    NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "-l 0.0.0.0: overlaps -l [::] on "
+	    "port 5000"));
+	opts_free(&o);
+}
+END_TEST
+
+START_TEST(same_listen_flag_twice_names_both)
+{
+	const char *args[] = { "-l", "127.0.0.1:53", "-l", "127.0.0.1:53",
+	    NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "-l 127.0.0.1:53: overlaps -l "
+	    "127.0.0.1:53"));
+	opts_free(&o);
+}
+END_TEST
+
+START_TEST(listen_flags_on_port_0_do_not_overlap)
+{
+	const char *args[] = { "-l", "[::]", "-l", "0.0.0.0", "-p", "0",
+	    NULL };
+	struct opts o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, args), OPTS_RUN);
+	ck_assert_uint_eq(o.nlisten, 2);
+	opts_free(&o);
+}
+END_TEST
+
 START_TEST(bad_log_level_names_the_flag)
 {
 	const char *args[] = { "--log-level", "loud", NULL };
@@ -205,6 +246,9 @@ opts_suite(void)
 	tcase_add_test(tc, port_applies_to_listen_without_port_in_any_order);
 	tcase_add_test(tc, bad_port_names_the_flag);
 	tcase_add_test(tc, bad_listen_address_names_the_flag);
+	tcase_add_test(tc, overlapping_listen_flags_name_both);
+	tcase_add_test(tc, same_listen_flag_twice_names_both);
+	tcase_add_test(tc, listen_flags_on_port_0_do_not_overlap);
 	tcase_add_test(tc, bad_log_level_names_the_flag);
 	tcase_add_test(tc, unknown_option_is_usage_error);
 	tcase_add_test(tc, missing_argument_is_usage_error);

@@ -97,8 +97,9 @@ t_daemon_start() {
 		sleep 0.01
 		i=$((i + 1))
 	done
-	# A Windows daemon writes its ready file with CRLF.
-	PORT=$(tr -d '\r' <"$T_DIR/$name.ready")
+	# One line per listen address: PORT is the first one's.  A Windows
+	# daemon writes its ready file with CRLF.
+	PORT=$(tr -d '\r' <"$T_DIR/$name.ready" | sed -n 1p)
 }
 
 # t_daemon_stop PID [SIGNAL]: stop a daemon this test started; its exit
@@ -107,6 +108,21 @@ t_daemon_stop() {
 	kill "-${2:-TERM}" "$1"
 	wait "$1"
 	STOP_STATUS=$?
+	T_PIDS=$(echo "$T_PIDS" | sed "s/ $1\b//")
+}
+
+# t_pid_stop PID: stop a daemon this test started that is not its child
+# (-d's), by its PID, and wait until it is gone (or a zombie, when
+# nothing reaps orphans here); status 0 when it went within 5 s.
+t_pid_stop() {
+	kill -TERM "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null &&
+	    [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; do
+		[ $i -ge 500 ] && return 1
+		sleep 0.01
+		i=$((i + 1))
+	done
 	T_PIDS=$(echo "$T_PIDS" | sed "s/ $1\b//")
 }
 

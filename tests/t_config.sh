@@ -64,6 +64,8 @@ broken listen '{\n  "listen": ["127.0.0.1", "localhost:53"]\n}\n' \
     'listen.conf:2:27: listen[1]: "localhost:53" is not an ADDR[:PORT]'
 broken listen_twice '{\n  "listen": ["[::1]", "[::1]:4242"]\n}\n' \
     'listen_twice.conf:2:23: listen[1]: "[::1]:4242" is the same address as listen[0]'
+broken listen_overlap '{\n  "listen": ["[::]", "0.0.0.0"]\n}\n' \
+    'listen_overlap.conf:2:22: listen[1]: "0.0.0.0" overlaps listen[0] (a wildcard takes every address of its port; [::] takes IPv4 too)'
 broken metrics '{ "metrics_listen": "127.0.0.1" }' \
     'metrics.conf:1:21: metrics_listen: "127.0.0.1" has no port'
 broken level '{ "log_level": "loud" }' \
