@@ -87,12 +87,13 @@ START_TEST(prefix_longer_than_128_is_einval)
 }
 END_TEST
 
-/* Operators write 192.0.2.1/24; the host bits must not shift the range. */
+/* Operators write 192.0.2.1/25; the host bits must not shift the range.
+ * (Prefixes inside the documentation ranges, edges included.) */
 START_TEST(host_bits_in_a_prefix_are_ignored)
 {
-	struct addr_cidr c = cidr("192.0.2.0/24");
-	struct in6_addr lo = tu_ip("192.0.2.0"), hi = tu_ip("192.0.2.255");
-	struct in6_addr out = tu_ip("192.0.3.0");
+	struct addr_cidr c = cidr("192.0.2.0/25");
+	struct in6_addr lo = tu_ip("192.0.2.0"), hi = tu_ip("192.0.2.127");
+	struct in6_addr out = tu_ip("192.0.2.128");
 	struct acl *acl;
 
 	c.net.s6_addr[15] = 0x77;
@@ -142,11 +143,11 @@ END_TEST
 
 START_TEST(v4mapped_prefix_matches_v4_sources)
 {
-	static const char *const allow[] = { "::ffff:192.0.2.0/120", NULL };
+	static const char *const allow[] = { "::ffff:192.0.2.0/121", NULL };
 	struct acl *acl = mk(allow, NULL);
 
 	ALLOWED(acl, "192.0.2.9");
-	REFUSED(acl, "192.0.3.9");
+	REFUSED(acl, "192.0.2.137");
 	acl_free(acl);
 }
 END_TEST
@@ -220,14 +221,14 @@ END_TEST
 /* First and last address of each prefix, and one either side. */
 START_TEST(prefix_edges_are_inclusive)
 {
-	static const char *const allow[] = { "198.51.100.0/24",
+	static const char *const allow[] = { "198.51.100.64/26",
 		"2001:db8::/32", NULL };
 	struct acl *acl = mk(allow, NULL);
 
-	REFUSED(acl, "198.51.99.255");
-	ALLOWED(acl, "198.51.100.0");
-	ALLOWED(acl, "198.51.100.255");
-	REFUSED(acl, "198.51.101.0");
+	REFUSED(acl, "198.51.100.63");
+	ALLOWED(acl, "198.51.100.64");
+	ALLOWED(acl, "198.51.100.127");
+	REFUSED(acl, "198.51.100.128");
 	REFUSED(acl, "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff");
 	ALLOWED(acl, "2001:db8::");
 	ALLOWED(acl, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff");
@@ -279,15 +280,15 @@ END_TEST
 
 START_TEST(nested_prefixes_merge_into_the_outer)
 {
-	static const char *const allow[] = { "192.0.2.128/25",
-		"192.0.2.0/24", "192.0.2.7", "192.0.2.0/24", NULL };
+	static const char *const allow[] = { "192.0.2.64/26",
+		"192.0.2.0/25", "192.0.2.7", "192.0.2.0/25", NULL };
 	struct acl *acl = mk(allow, NULL);
 
 	ck_assert_uint_eq(acl_intervals(acl), 1);
 	ALLOWED(acl, "192.0.2.0");
 	ALLOWED(acl, "192.0.2.7");
-	ALLOWED(acl, "192.0.2.255");
-	REFUSED(acl, "192.0.3.0");
+	ALLOWED(acl, "192.0.2.127");
+	REFUSED(acl, "192.0.2.128");
 	acl_free(acl);
 }
 END_TEST
@@ -386,15 +387,15 @@ END_TEST
  * nothing past its end. */
 START_TEST(deny_spanning_several_allows)
 {
-	static const char *const allow[] = { "192.0.2.0/26",
-		"192.0.2.128/26", "192.0.3.0/24", "198.51.100.0/24", NULL };
-	static const char *const deny[] = { "192.0.2.0/24", NULL };
+	static const char *const allow[] = { "192.0.2.0/28",
+		"192.0.2.32/28", "192.0.2.128/25", "198.51.100.0/24", NULL };
+	static const char *const deny[] = { "192.0.2.0/26", NULL };
 	struct acl *acl = mk(allow, deny);
 
 	ck_assert_uint_eq(acl_intervals(acl), 2);
 	REFUSED(acl, "192.0.2.1");
-	REFUSED(acl, "192.0.2.129");
-	ALLOWED(acl, "192.0.3.0");
+	REFUSED(acl, "192.0.2.33");
+	ALLOWED(acl, "192.0.2.128");
 	ALLOWED(acl, "198.51.100.1");
 	acl_free(acl);
 }

@@ -226,13 +226,13 @@ START_TEST(print_gives_canonical_addresses_and_prefixes)
 	char err[512], *text;
 
 	ck_assert_int_eq(parse_text(&o, err, sizeof(err),
-	    "{\"listen\": [\"[0:0::1]:53\"], \"allow\": [\"10.1.2.3/8\", "
-	    "\"2001:DB8:0:0::/32\", \"::ffff:10.0.0.0/104\"], "
+	    "{\"listen\": [\"[0:0::1]:53\"], \"allow\": [\"198.51.100.77/24\", "
+	    "\"2001:DB8:0:0::/32\", \"::ffff:198.51.100.0/120\"], "
 	    "\"metrics_listen\": \"[::FFFF:127.0.0.1]:9100\"}"), OPTS_RUN);
 	text = printed(&o);
 	ck_assert_ptr_nonnull(strstr(text, "\"listen\":\t[\"[::1]:53\"]"));
-	ck_assert_ptr_nonnull(strstr(text, "\"allow\":\t[\"10.0.0.0/8\", "
-	    "\"2001:db8::/32\", \"10.0.0.0/8\"]"));
+	ck_assert_ptr_nonnull(strstr(text, "\"allow\":\t[\"198.51.100.0/24\", "
+	    "\"2001:db8::/32\", \"198.51.100.0/24\"]"));
 	ck_assert_ptr_nonnull(strstr(text,
 	    "\"metrics_listen\":\t\"127.0.0.1:9100\""));
 	free(text);
@@ -299,7 +299,7 @@ START_TEST(failed_parse_leaks_nothing)
 	char err[512];
 
 	ck_assert_int_eq(parse_text(&o, err, sizeof(err),
-	    "{\"allow\": [\"10.0.0.0/8\"], \"deny\": [\"10.1.0.0/16\"], "
+	    "{\"allow\": [\"198.51.100.0/24\"], \"deny\": [\"198.51.100.0/26\"], "
 	    "\"admin_allow\": [\"::1\", \"nope\"]}"), OPTS_CONFIG);
 	ck_assert_uint_eq(o.nallow, 1);
 	ck_assert_uint_eq(o.ndeny, 1);
@@ -313,12 +313,12 @@ END_TEST
 
 START_TEST(ipv4_cidr_matches_v4_mapped_addresses)
 {
-	struct in6_addr in = tu_ip("10.1.2.3"), out = tu_ip("11.0.0.1");
+	struct in6_addr in = tu_ip("198.51.100.7"), out = tu_ip("203.0.113.1");
 	struct opts o;
 	char err[512];
 
 	ck_assert_int_eq(parse_text(&o, err, sizeof(err),
-	    "{\"allow\": [\"10.0.0.0/8\"]}"), OPTS_RUN);
+	    "{\"allow\": [\"198.51.100.0/24\"]}"), OPTS_RUN);
 	ck_assert(addr_cidr_list_match(o.allow, o.nallow, &in));
 	ck_assert(!addr_cidr_list_match(o.allow, o.nallow, &out));
 	opts_free(&o);
@@ -335,12 +335,12 @@ START_TEST(acl_lists_take_100000_entries)
 	ck_assert_ptr_nonnull(text);
 	len += (size_t)sprintf(text, "{\"deny\": [");
 	for (i = 0; i < n; i++)
-		len += (size_t)sprintf(text + len, "%s\"10.%zu.%zu.0/24\"",
-		    i == 0 ? "" : ",", i / 256 % 256, i % 256);
+		len += (size_t)sprintf(text + len, "%s\"2001:db8:%zx:%zx::/64\"",
+		    i == 0 ? "" : ",", i / 65536, i % 65536);
 	strcpy(text + len, "]}");
 	ck_assert_int_eq(parse_text(&o, err, sizeof(err), text), OPTS_RUN);
 	ck_assert_uint_eq(o.ndeny, n);
-	assert_cidr(&o.deny[n - 1], "10.134.159.0", 96 + 24);
+	assert_cidr(&o.deny[n - 1], "2001:db8:1:869f::", 64);
 	free(text);
 	opts_free(&o);
 }
@@ -447,7 +447,7 @@ START_TEST(wrong_type_names_key_and_type)
 {
 	assert_error("{\"workers\": \"4\"}", "1:13: workers: must be a whole "
 	    "number from 0 to 256, not a string");
-	assert_error("{\"allow\": \"10.0.0.0/8\"}", "1:11: allow: must be an "
+	assert_error("{\"allow\": \"192.0.2.0/24\"}", "1:11: allow: must be an "
 	    "array of CIDR strings, not a string");
 	assert_error("{\"rate_limit\": []}", "1:16: rate_limit: must be an "
 	    "object, not an array");
@@ -503,8 +503,8 @@ END_TEST
 
 START_TEST(bad_cidr_names_the_index)
 {
-	assert_error("{\"allow\": [\"10.0.0.0/8\", \"::/0\", \"192.0.2.0/24\",\n"
-	    "  \"10.0.0.0/33\"]}", "2:3: allow[3]: \"10.0.0.0/33\" is not a "
+	assert_error("{\"allow\": [\"198.51.100.0/24\", \"::/0\", \"192.0.2.0/24\",\n"
+	    "  \"192.0.2.0/33\"]}", "2:3: allow[3]: \"192.0.2.0/33\" is not a "
 	    "CIDR");
 	assert_error("{\"deny\": [1]}", "1:11: deny[0]: must be a CIDR "
 	    "string, not a number");

@@ -58,8 +58,8 @@ broken qps '{\n  "listen": ["[::]:4242"],\n  "workers": 0,\n  "max_datagram": 40
     'qps.conf:7:12: rate_limit.qps: must be a whole number >= 0'
 broken fraction '{ "amplification_factor": 2.5 }' \
     'fraction.conf:1:27: amplification_factor: must be a whole number from 1 to 10'
-broken cidr '{\n  "allow": ["10.0.0.0/8", "::/0", "192.0.2.0/24", "10.0.0.0/33"]\n}\n' \
-    'cidr.conf:2:51: allow[3]: "10.0.0.0/33" is not a CIDR'
+broken cidr '{\n  "allow": ["192.0.2.64", "::/0", "192.0.2.0/24", "192.0.2.0/33"]\n}\n' \
+    'cidr.conf:2:51: allow[3]: "192.0.2.0/33" is not a CIDR'
 broken listen '{\n  "listen": ["127.0.0.1", "localhost:53"]\n}\n' \
     'listen.conf:2:27: listen[1]: "localhost:53" is not an ADDR[:PORT]'
 broken listen_twice '{\n  "listen": ["[::1]", "[::1]:4242"]\n}\n' \
