@@ -1,7 +1,7 @@
-/* jscan: the strict reader of a request's raw bytes (RFC 8259 and RFC 3629
- * to the letter): it checks the whole text and says where the top-level
- * object's members are, so that names can be compared unescaped and values
- * copied verbatim. */
+/* jscan: the one reader of a request's raw bytes (RFC 8259 and RFC 3629
+ * to the letter): a single pass checks the whole text and says where the
+ * top-level object's members are, so that names can be compared unescaped
+ * and values copied verbatim.  Nothing is converted or allocated. */
 #ifndef PKTINFOD_JSCAN_H
 #define PKTINFOD_JSCAN_H
 
@@ -13,8 +13,15 @@ struct jscan_span {
 	size_t		 n;
 };
 
-/* 1 when text holds only ASCII bytes and no NUL. */
-int jscan_ascii_no_nul(const char *text, size_t len);
+/* How deep values nest, the top-level value being depth 1.  Echoed data
+ * comes back at the depth it was sent, and every reader of answers (cJSON
+ * in pktq and the tests) must take it: this is cJSON's
+ * CJSON_NESTING_LIMIT, which check_jscan holds it to. */
+#define JSCAN_DEPTH_MAX	1000
+
+/* The length of the well-formed UTF-8 sequence (RFC 3629) at s, which has
+ * n > 0 bytes, or 0 when there is none; 1 for an ASCII byte. */
+size_t jscan_utf8_seq(const unsigned char *s, size_t n);
 
 /* The offset of the first byte that does not start well-formed UTF-8, or
  * len. */
@@ -35,14 +42,18 @@ enum jscan_result {
 	JSCAN_OK,
 	JSCAN_INVALID,		/* not one RFC 8259 JSON text */
 	JSCAN_NOT_OBJECT,	/* a JSON text, but not an object */
-	JSCAN_TRAILING		/* an object, then more than whitespace */
+	JSCAN_TRAILING,		/* an object, then more than whitespace */
+	JSCAN_NUL,		/* at *at, a NUL byte */
+	JSCAN_UTF8		/* at *at, a byte of ill-formed UTF-8 */
 };
 
-/* Check that text is one RFC 8259 JSON object (an optional byte order
- * mark aside), nested no deeper than cJSON nests, and record its members
- * in mem (at most max; their count in *n, which may exceed max).  *at is
- * the offset of the first bad byte (JSCAN_INVALID) or of the end of the
- * value (JSCAN_NOT_OBJECT, JSCAN_TRAILING). */
+/* Check that text is one RFC 8259 JSON object of UTF-8 (an optional byte
+ * order mark aside), nested no deeper than JSCAN_DEPTH_MAX, and record its
+ * members in mem (at most max; their count in *n, which may exceed max).
+ * *at is the offset of the first bad byte (JSCAN_INVALID, JSCAN_NUL,
+ * JSCAN_UTF8) or of the end of the value (JSCAN_NOT_OBJECT,
+ * JSCAN_TRAILING).  A text that is not JSON fails with the first byte
+ * that makes it so. */
 enum jscan_result jscan_object(const char *text, size_t len,
     struct jscan_member *mem, size_t max, size_t *n, size_t *at);
 

@@ -1,14 +1,12 @@
-/* jscan: a strict RFC 8259 scan of the raw request.  cJSON, which parses
- * it, is lax: it takes control characters in strings and as whitespace,
- * "01" and "1." as numbers, and nests as deep as CJSON_NESTING_LIMIT. */
+/* jscan: the one reader of a request, a strict RFC 8259 / RFC 3629 scan
+ * of its raw bytes in a single pass.  It converts nothing: numbers and
+ * nested values are checked and left as spans of the text. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <stdint.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
 
 #include "jscan.h"
 
@@ -23,60 +21,48 @@ struct scan {
 
 static int scan_value(struct scan *, int);
 
-/* The offset of the first byte that does not start a well-formed UTF-8
- * sequence, or len.  The table is RFC 3629 section 4: it leaves out
- * overlongs (C0, C1, E0 80-9F, F0 80-8F), the surrogates U+D800-DFFF
- * (ED A0-BF) and everything above U+10FFFF (F4 90-BF, F5-FF). */
+/* The length of the well-formed UTF-8 sequence at s (n bytes left), or 0.
+ * RFC 3629 section 4: no overlongs (C0, C1, E0 80-9F, F0 80-8F), no
+ * surrogates U+D800-DFFF (ED A0-BF), nothing above U+10FFFF (F4 90-BF,
+ * F5-FF). */
 size_t
-jscan_utf8(const unsigned char *s, size_t len)
+jscan_utf8_seq(const unsigned char *s, size_t n)
 {
-	static const unsigned char seq[][4] = {	/* lead from-to, 2nd byte */
-		{ 0xc2, 0xdf, 0x80, 0xbf }, { 0xe0, 0xe0, 0xa0, 0xbf },
-		{ 0xe1, 0xec, 0x80, 0xbf }, { 0xed, 0xed, 0x80, 0x9f },
-		{ 0xee, 0xef, 0x80, 0xbf }, { 0xf0, 0xf0, 0x90, 0xbf },
-		{ 0xf1, 0xf3, 0x80, 0xbf }, { 0xf4, 0xf4, 0x80, 0x8f },
-	};
-	size_t i = 0, j, k, n;
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, i;
 
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		for (j = 0; j < sizeof(seq) / sizeof(seq[0]); j++)
-			if (s[i] >= seq[j][0] && s[i] <= seq[j][1])
-				break;
-		n = s[i] >= 0xf0 ? 3 : s[i] >= 0xe0 ? 2 : 1;
-		if (j == sizeof(seq) / sizeof(seq[0]) || n >= len - i ||
-		    s[i + 1] < seq[j][2] || s[i + 1] > seq[j][3])
-			return i;
-		for (k = 2; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
 	return len;
 }
 
-/* What nearly every request is, checked a word at a time so that the exact
- * NUL and UTF-8 checks run only on the rest.  The word test is the classic
- * "has a zero byte" trick. */
-int
-jscan_ascii_no_nul(const char *text, size_t len)
+size_t
+jscan_utf8(const unsigned char *s, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t w, acc = 0;
-	size_t i = 0;
+	size_t i = 0, n;
 
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, text + i, 8);
-		acc |= w | ((w - ones) & ~w & highs);
+	while (i < len) {
+		if ((n = jscan_utf8_seq(s + i, len - i)) == 0)
+			return i;
+		i += n;
 	}
-	for (; i < len; i++)
-		acc |= (unsigned char)text[i] == 0 ? highs :
-		    (unsigned char)text[i];
-	return (acc & highs) == 0;
+	return len;
 }
 
 /* Consume the next byte when it is one of set (a short literal, for the
@@ -129,7 +115,7 @@ scan_byte(struct scan *s, char ch)
 	return scan_ch(s, ch) ? 0 : -1;
 }
 
-/* RFC 8259 section 8.1 lets a parser ignore a byte order mark; cJSON does. */
+/* RFC 8259 section 8.1 lets a parser ignore a byte order mark. */
 static void
 scan_start(struct scan *s, const char *text, size_t len)
 {
@@ -164,8 +150,8 @@ scan_digits(struct scan *s)
 	return s->p == start ? -1 : 0;
 }
 
-/* RFC 8259 section 6.  cJSON also takes "01" and "1.", which would make
- * the verbatim copy in the answer invalid JSON. */
+/* RFC 8259 section 6: no "01", no "1.", no "+1"; the text is copied
+ * verbatim into answers, so it must be valid as it is. */
 static int
 scan_number(struct scan *s)
 {
@@ -181,10 +167,11 @@ scan_number(struct scan *s)
 	return 0;
 }
 
-/* The first byte at or after p that is a quote, a backslash or a control
- * character, or end: eight bytes at a time while they are plain.  A byte
- * b of word w is below 0x20 when (b - 0x20) borrows into its high bit
- * with b's own high bit clear; equal to c when b ^ c is zero. */
+/* The first byte at or after p that is a quote, a backslash, a control
+ * character or not ASCII, or end: eight bytes at a time while they are
+ * plain.  A byte b of word w is below 0x20 when (b - 0x20) borrows into
+ * its high bit with b's own high bit clear; equal to c when b ^ c is
+ * zero; not ASCII when its high bit is set. */
 static const char *
 plain_run(const char *p, const char *end)
 {
@@ -196,12 +183,13 @@ plain_run(const char *p, const char *end)
 		memcpy(&w, p, 8);
 		q = w ^ (ones * '"');
 		b = w ^ (ones * '\\');
-		if ((((w - ones * 0x20) | (q - ones) | (b - ones)) &
-		    ~w & highs) != 0)
+		if (((((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w) |
+		    w) & highs)
 			break;
 		p += 8;
 	}
-	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+	while (p < end && *p != '"' && *p != '\\' &&
+	    (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
 		p++;
 	return p;
 }
@@ -256,11 +244,14 @@ scan_u_escape(struct scan *s)
 	return 0;
 }
 
-/* RFC 8259 section 7: control characters only as escapes (cJSON takes
- * them raw). */
+/* RFC 8259 section 7: control characters only as escapes; RFC 3629: every
+ * other byte above ASCII part of a well-formed sequence (left at its first
+ * byte when not). */
 static int
 scan_string(struct scan *s)
 {
+	size_t n;
+
 	if (scan_byte(s, '"') == -1)
 		return -1;
 	s->escaped = 0;
@@ -270,6 +261,14 @@ scan_string(struct scan *s)
 			break;
 		if (s->p == s->end || (unsigned char)*s->p < 0x20)
 			return -1;
+		if ((unsigned char)*s->p >= 0x80) {
+			n = jscan_utf8_seq((const unsigned char *)s->p,
+			    (size_t)(s->end - s->p));
+			if (n == 0)
+				return -1;
+			s->p += n;
+			continue;
+		}
 		s->escaped = 1;
 		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
 			continue;
@@ -308,11 +307,11 @@ scan_member(struct scan *s, int depth)
 }
 
 /* An object (close '}') or array (close ']') from its opening byte, nested
- * no deeper than cJSON allows, which also bounds the recursion. */
+ * no deeper than JSCAN_DEPTH_MAX, which also bounds the recursion. */
 static int
 scan_container(struct scan *s, int depth, char close)
 {
-	if (++depth > CJSON_NESTING_LIMIT)
+	if (++depth > JSCAN_DEPTH_MAX)
 		return -1;
 	s->p++;
 	scan_ws(s);
@@ -350,12 +349,27 @@ scan_value(struct scan *s, int depth)
 	return scan_number(s);
 }
 
+/* r, or what is wrong with the byte at offset at when that is more
+ * precise: a NUL, or a byte that starts no well-formed UTF-8. */
+static enum jscan_result
+bad_byte(const char *text, size_t len, size_t at, enum jscan_result r)
+{
+	if (at >= len)
+		return r;
+	if (text[at] == '\0')
+		return JSCAN_NUL;
+	if (jscan_utf8_seq((const unsigned char *)text + at, len - at) == 0)
+		return JSCAN_UTF8;
+	return r;
+}
+
 enum jscan_result
 jscan_object(const char *text, size_t len, struct jscan_member *mem,
     size_t max, size_t *n, size_t *at)
 {
 	struct scan s;
-	const char *start;
+	const char *start, *rest;
+	enum jscan_result r;
 
 	scan_start(&s, text, len);
 	scan_ws(&s);
@@ -366,13 +380,17 @@ jscan_object(const char *text, size_t len, struct jscan_member *mem,
 	}
 	if (scan_value(&s, 0) == -1) {
 		*at = (size_t)(s.p - text);
-		return JSCAN_INVALID;
+		return bad_byte(text, len, *at, JSCAN_INVALID);
 	}
 	*at = (size_t)(s.p - text);
 	if (*start != '{')
 		return JSCAN_NOT_OBJECT;
-	if (jscan_ws(s.p, s.end) != s.end)
-		return JSCAN_TRAILING;
+	if ((rest = jscan_ws(s.p, s.end)) != s.end) {
+		r = bad_byte(text, len, (size_t)(rest - text), JSCAN_TRAILING);
+		if (r != JSCAN_TRAILING)
+			*at = (size_t)(rest - text);
+		return r;
+	}
 	*n = s.nmem;
 	return JSCAN_OK;
 }

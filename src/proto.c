@@ -1,5 +1,5 @@
 /* proto: SPEC section 2, the wire protocol.  Validates one request datagram,
- * builds its answer and holds every answer to the anti-amplification limit.
+ * writes its answer and holds every answer to the anti-amplification limit.
  * Byte offsets in error messages count from 0. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "dgram.h"
 #include "jscan.h"
+#include "jwrite.h"
 #include "proto.h"
 #include "siphash.h"
 
@@ -32,11 +33,6 @@
 #define PROTO_MEMBERS_MAX	(PROTO_DATAGRAM_MAX / 5 + 1)
 #define PROTO_PAIRWISE		8
 #define PROTO_SLOTS		32768
-/* Items and bytes of raw text an answer takes from the context before it
- * falls back on cJSON's allocator: whoami needs 15 items and about 100
- * bytes, an id takes up to PROTO_ID_MAX. */
-#define PROTO_ITEMS	32
-#define PROTO_TEXT	256
 
 struct ctx {
 	const struct proto_env	*env;
@@ -51,21 +47,6 @@ struct ctx {
 	struct jscan_span	 id;	/* set only once validated */
 	struct jscan_span	 data;
 	char			 msg[PROTO_MSG_MAX];
-	/* whoami's texts, referenced by the answer until it is printed */
-	char			 client[ADDR_STRLEN];
-	char			 server[ADDR_STRLEN];
-	char			 ifname[IF_NAMESIZE];
-	/* the answer's items and the texts of its raw values (add_item) */
-	cJSON			 items[PROTO_ITEMS];
-	size_t			 nitems;
-	char			 text[PROTO_TEXT];
-	size_t			 ntext;
-};
-
-struct op {
-	const char	*name;
-	int		 admin;		/* only for admin_allow sources */
-	int		(*fill)(struct ctx *, cJSON *);	/* NULL: no fields */
 };
 
 /* The per-worker room of proto_answer, reused for every request. */
@@ -152,25 +133,16 @@ quote(char *buf, size_t cap, const char *s, size_t n)
 }
 
 /* too_large first: the rest of that datagram was cut off, so it is not
- * read at all.  The word check passes nearly every request at once. */
+ * read at all.  Then the one pass of the strict scan, which stops at the
+ * first byte that is wrong. */
 static enum proto_result
 request_scan(struct ctx *c)
 {
-	const char *nul;
-	size_t bad, at;
+	size_t at;
 
 	if (c->len > c->env->max_datagram)
 		return fail(c, PROTO_TOO_LARGE, "datagram of %zu bytes exceeds "
 		    "max_datagram %zu", c->len, c->env->max_datagram);
-	if (!jscan_ascii_no_nul(c->req, c->len)) {
-		if ((nul = memchr(c->req, '\0', c->len)) != NULL)
-			return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu",
-			    (size_t)(nul - c->req));
-		bad = jscan_utf8((const unsigned char *)c->req, c->len);
-		if (bad != c->len)
-			return fail(c, PROTO_BAD_JSON,
-			    "invalid UTF-8 at byte %zu", bad);
-	}
 	switch (jscan_object(c->req, c->len, c->work->mem, PROTO_MEMBERS_MAX,
 	    &c->nmem, &at)) {
 	case JSCAN_OK:
@@ -181,6 +153,10 @@ request_scan(struct ctx *c)
 	case JSCAN_TRAILING:
 		return fail(c, PROTO_BAD_JSON, "trailing data after the JSON "
 		    "object at byte %zu", at);
+	case JSCAN_NUL:
+		return fail(c, PROTO_BAD_JSON, "NUL byte at byte %zu", at);
+	case JSCAN_UTF8:
+		return fail(c, PROTO_BAD_JSON, "invalid UTF-8 at byte %zu", at);
 	default:
 		return fail(c, PROTO_BAD_JSON, "invalid JSON at byte %zu", at);
 	}
@@ -347,8 +323,7 @@ request_members(struct ctx *c, struct jscan_span *op)
 	return PROTO_OK;
 }
 
-/* The op name is the client's bytes; cJSON escapes quotes and control
- * characters when printing. */
+/* The op name is the client's bytes, escaped by the writer. */
 static enum proto_result
 unknown_op(struct ctx *c, const struct jscan_span *name)
 {
@@ -358,241 +333,112 @@ unknown_op(struct ctx *c, const struct jscan_span *name)
 	    quote(q, sizeof(q), name->p, name->n));
 }
 
-/* Answers are built from items of the context (PROTO_ITEMS of them, on the
- * stack of proto_answer) rather than from cJSON's allocator, and freed by
- * answer_free rather than cJSON_Delete: building and deleting the tree cost
- * about a third as much as printing it.  Member names are the protocol's
- * own constants (cJSON_AddItemToObjectCS: not copied), and every text is a
- * reference (cJSON_IsReference) to a constant, to the environment, to the
- * context or to its text pool; only a raw value too long for the pool is
- * copied into cJSON's allocator, and then owned by its item.  A callback
- * (stats) may add items of cJSON's own; answer_free frees those as
- * cJSON_Delete would. */
-static int
-is_local(const struct ctx *c, const cJSON *it)
-{
-	return it >= c->items && it < c->items + PROTO_ITEMS;
-}
-
+/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family,
+ * as the members of an object left open for more. */
 static void
-answer_free(struct ctx *c, cJSON *it)
+write_endpoint(struct jwrite *w, const char *name, const struct in6_addr *a,
+    uint32_t scope_id, unsigned int port)
 {
-	cJSON *next;
+	char text[ADDR_STRLEN];
 
-	for (; it != NULL; it = next) {
-		next = it->next;
-		if (!(it->type & cJSON_IsReference)) {
-			answer_free(c, it->child);
-			cJSON_free(it->valuestring);
-		}
-		if (!(it->type & cJSON_StringIsConst))
-			cJSON_free(it->string);
-		if (!is_local(c, it))
-			cJSON_free(it);
-	}
-}
-
-/* A new item of type with no text; from cJSON's allocator once the
- * context's items are used up. */
-static cJSON *
-item_new(struct ctx *c, int type)
-{
-	cJSON *it;
-
-	if (c->nitems < PROTO_ITEMS) {
-		it = &c->items[c->nitems++];
-		memset(it, 0, sizeof(*it));
-	} else if ((it = cJSON_CreateNull()) == NULL)
-		return NULL;
-	it->type = type;
-	return it;
-}
-
-/* A text item referring to s, which lives as long as the answer. */
-static cJSON *
-item_ref(struct ctx *c, int type, const char *s)
-{
-	cJSON *it;
-
-	if ((it = item_new(c, type | cJSON_IsReference)) != NULL)
-		it->valuestring = (char *)(uintptr_t)s;
-	return it;
-}
-
-/* item may be NULL (a failed item_new); -1 then, and on any failure item
- * is freed. */
-static int
-add_item(struct ctx *c, cJSON *obj, const char *name, cJSON *item)
-{
-	if (item == NULL)
-		return -1;
-	if (!cJSON_AddItemToObjectCS(obj, name, item)) {
-		answer_free(c, item);
-		return -1;
-	}
-	return 0;
-}
-
-/* A raw member whose text is the n bytes at p, NUL-terminated in the text
- * pool, or in cJSON's allocator when the pool is full. */
-static int
-add_raw_bytes(struct ctx *c, cJSON *obj, const char *name, const char *p,
-    size_t n)
-{
-	cJSON *item;
-	char *text;
-
-	if (n < sizeof(c->text) - c->ntext) {
-		text = c->text + c->ntext;
-		c->ntext += n + 1;
-		item = item_ref(c, cJSON_Raw, text);
-	} else {
-		if (n == SIZE_MAX || (text = cJSON_malloc(n + 1)) == NULL)
-			return -1;
-		if ((item = item_new(c, cJSON_Raw)) == NULL)
-			cJSON_free(text);
-		else
-			item->valuestring = text;
-	}
-	if (item == NULL)
-		return -1;
-	memcpy(text, p, n);
-	text[n] = '\0';
-	return add_item(c, obj, name, item);
-}
-
-/* A value as the client wrote it.  A value that does not fit in out could
- * not be answered anyway. */
-static int
-add_raw(struct ctx *c, cJSON *obj, const char *name, const struct jscan_span *v)
-{
-	if (v->n >= c->cap)
-		return -1;
-	return add_raw_bytes(c, obj, name, v->p, v->n);
-}
-
-/* cJSON prints every number with "%1.15g" and reads it back with sscanf
- * to check the round trip: whoami spent more time there than in the
- * kernel's UDP path.  Whole numbers go in as raw decimal text instead. */
-static int
-add_uint(struct ctx *c, cJSON *obj, const char *name, unsigned long long v)
-{
-	char text[24], *p = text + sizeof(text);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return add_raw_bytes(c, obj, name, p,
-	    (size_t)(text + sizeof(text) - p));
-}
-
-/* s lives as long as the answer (a constant, the environment's, or a
- * buffer of the context); NULL is JSON null. */
-static int
-add_string(struct ctx *c, cJSON *obj, const char *name, const char *s)
-{
-	return add_item(c, obj, name, s != NULL ?
-	    item_ref(c, cJSON_String, s) : item_new(c, cJSON_NULL));
-}
-
-static int
-add_strings(struct ctx *c, cJSON *obj, const char *name,
-    const char *const *list, size_t n)
-{
-	cJSON *arr, *it;
-	size_t i;
-
-	if (add_item(c, obj, name, arr = item_new(c, cJSON_Array)) == -1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((it = item_ref(c, cJSON_String, list[i])) == NULL)
-			return -1;
-		if (!cJSON_AddItemToArray(arr, it)) {
-			answer_free(c, it);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family.
- * text (ADDR_STRLEN bytes) must outlive the answer. */
-static cJSON *
-add_endpoint(struct ctx *c, cJSON *obj, const char *name, char *text,
-    const struct in6_addr *a, uint32_t scope_id, unsigned int port)
-{
-	cJSON *o;
-
-	addr_ntop(text, ADDR_STRLEN, a, scope_id);
-	if (add_item(c, obj, name, o = item_new(c, cJSON_Object)) == -1)
-		return NULL;
-	if (add_string(c, o, "addr", text) == -1 ||
-	    add_uint(c, o, "port", port) == -1 ||
-	    add_string(c, o, "family", addr_family_name(a)) == -1)
-		return NULL;
-	return o;
+	addr_ntop(text, sizeof(text), a, scope_id);
+	jwrite_key(w, name);
+	jwrite_open(w, '{');
+	jwrite_key(w, "addr");
+	jwrite_cstr(w, text);
+	jwrite_key(w, "port");
+	jwrite_uint(w, port);
+	jwrite_key(w, "family");
+	jwrite_cstr(w, addr_family_name(a));
 }
 
 /* data is optional: an echo without data answers without a data member
  * rather than inventing a null the client never sent. */
-static int
-fill_echo(struct ctx *c, cJSON *a)
+static void
+write_echo(struct ctx *c, struct jwrite *w)
 {
 	if (c->data.p == NULL)
-		return 0;
-	return add_raw(c, a, "data", &c->data);
+		return;
+	jwrite_key(w, "data");
+	jwrite_raw(w, c->data.p, c->data.n);
 }
 
 /* A link-local destination means nothing without its interface, so it is
- * shown with "%ifname". */
-static int
-fill_whoami(struct ctx *c, cJSON *a)
+ * shown with "%ifname".  An interface name is whatever bytes its owner
+ * chose; the writer escapes it. */
+static void
+write_whoami(struct ctx *c, struct jwrite *w)
 {
 	const struct dgram_meta *m = c->m;
 	const char *ifname = NULL;
-	cJSON *srv;
+	char ifbuf[IF_NAMESIZE];
 
-	if (add_endpoint(c, a, "client", c->client, &m->peer.sin6_addr,
-	    m->peer.sin6_scope_id, ntohs(m->peer.sin6_port)) == NULL)
-		return -1;
-	srv = add_endpoint(c, a, "server", c->server, &m->dst,
+	write_endpoint(w, "client", &m->peer.sin6_addr, m->peer.sin6_scope_id,
+	    ntohs(m->peer.sin6_port));
+	jwrite_close(w, '}');
+	write_endpoint(w, "server", &m->dst,
 	    addr_is_linklocal(&m->dst) ? m->ifindex : 0, c->local_port);
-	if (srv == NULL || add_uint(c, srv, "ifindex", m->ifindex) == -1)
-		return -1;
+	jwrite_key(w, "ifindex");
+	jwrite_uint(w, m->ifindex);
 	if (c->env->ifname != NULL)
-		ifname = c->env->ifname(m->ifindex, c->ifname);
-	return add_string(c, srv, "ifname", ifname);
+		ifname = c->env->ifname(m->ifindex, ifbuf);
+	jwrite_key(w, "ifname");
+	jwrite_cstr(w, ifname);
+	jwrite_close(w, '}');
+}
+
+/* info and stats are documents of the daemon's own, asked for rarely (and
+ * stats only by admins): cJSON builds them. */
+static int
+add_strings(cJSON *obj, const char *name, const char *const *list, size_t n)
+{
+	cJSON *arr;
+	size_t i;
+
+	if ((arr = cJSON_AddArrayToObject(obj, name)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(list[i])))
+			return -1;
+	return 0;
 }
 
 static int
-fill_info(struct ctx *c, cJSON *a)
+build_info(struct ctx *c, cJSON *a)
 {
 	const struct proto_env *env = c->env;
 	long long up = env->uptime_s != NULL ? env->uptime_s(env->arg) : 0;
 
-	if (add_string(c, a, "version", env->version) == -1 ||
-	    add_uint(c, a, "uptime_s", up > 0 ? (unsigned long long)up : 0) ==
-	    -1 || add_uint(c, a, "workers", env->workers) == -1 ||
-	    add_strings(c, a, "listen", env->listen, env->nlisten) == -1)
+	if (cJSON_AddStringToObject(a, "version", env->version) == NULL ||
+	    cJSON_AddNumberToObject(a, "uptime_s", up > 0 ? (double)up : 0) ==
+	    NULL || cJSON_AddNumberToObject(a, "workers", env->workers) ==
+	    NULL || add_strings(a, "listen", env->listen, env->nlisten) == -1)
 		return -1;
-	return add_strings(c, a, "features", env->features, env->nfeatures);
+	return add_strings(a, "features", env->features, env->nfeatures);
 }
 
 static int
-fill_stats(struct ctx *c, cJSON *a)
+build_stats(struct ctx *c, cJSON *a)
 {
 	if (c->env->stats != NULL)
 		c->env->stats(c->env->arg, a);
 	return 0;
 }
 
+struct op {
+	const char	*name;
+	int		 admin;		/* only for admin_allow sources */
+	/* at most one of these: the op's fields, written or built */
+	void		(*write)(struct ctx *, struct jwrite *);
+	int		(*build)(struct ctx *, cJSON *);
+};
+
 static const struct op ops[] = {
-	{ "ping", 0, NULL },
-	{ "echo", 0, fill_echo },
-	{ "whoami", 0, fill_whoami },
-	{ "info", 0, fill_info },
-	{ "stats", 1, fill_stats },
+	{ "ping", 0, NULL, NULL },
+	{ "echo", 0, write_echo, NULL },
+	{ "whoami", 0, write_whoami, NULL },
+	{ "info", 0, NULL, build_info },
+	{ "stats", 1, NULL, build_stats },
 };
 
 static const struct op *
@@ -625,76 +471,92 @@ request_op(struct ctx *c, const struct op **op)
 	return PROTO_OK;
 }
 
-/* The answer for r: "truncated" with need when need is not 0, else op's
- * fields for PROTO_OK or the message.  SPEC 2 puts id (when the request
- * had a valid one) first, then ok.  NULL when a member could not be
- * added. */
-static cJSON *
-answer_new(struct ctx *c, enum proto_result r, const struct op *op,
-    size_t need)
-{
-	cJSON *a;
-	int err;
-
-	if ((a = item_new(c, cJSON_Object)) == NULL)
-		return NULL;
-	err = (c->id.p != NULL && add_raw(c, a, "id", &c->id) == -1) ||
-	    add_item(c, a, "ok", item_new(c, r == PROTO_OK && need == 0 ?
-	    cJSON_True : cJSON_False)) == -1;
-	if (!err && need != 0)
-		err = add_string(c, a, "error", "truncated") == -1 ||
-		    add_uint(c, a, "need", need) == -1;
-	else if (!err && r == PROTO_OK)
-		err = add_string(c, a, "op", op->name) == -1 ||
-		    (op->fill != NULL && op->fill(c, a) == -1);
-	else if (!err)
-		err = add_string(c, a, "error", proto_result_name(r)) == -1 ||
-		    add_string(c, a, "message", c->msg) == -1;
-	if (err) {
-		answer_free(c, a);
-		return NULL;
-	}
-	return a;
-}
-
-/* a printed compact into out, then freed: its length, or 0 when a is NULL
- * or does not fit.  cJSON wants slack past the answer's NUL while printing
- * (its documentation says 5 bytes), so an answer fits in out only when it
- * is a few bytes shorter than cap. */
+/* A built answer printed compact into out: its length, or 0 when it could
+ * not be built or does not fit.  cJSON wants slack past the answer's NUL
+ * while printing (its documentation says 5 bytes), so an answer fits only
+ * when it is a few bytes shorter than cap.  id is raw text, copied. */
 static size_t
-answer_print(struct ctx *c, cJSON *a)
+answer_build(struct ctx *c, const struct op *op)
 {
 	int cap = c->cap > INT_MAX ? INT_MAX : (int)c->cap;
-	size_t n;
+	char id[PROTO_ID_MAX + 1];
+	cJSON *a;
+	size_t n = 0;
 
-	n = a != NULL && cJSON_PrintPreallocated(a, c->out, cap, 0) ?
-	    strlen(c->out) : 0;
-	answer_free(c, a);
-	c->nitems = 0;		/* the next answer starts afresh */
-	c->ntext = 0;
+	if ((a = cJSON_CreateObject()) == NULL)
+		return 0;
+	if (c->id.p != NULL) {
+		memcpy(id, c->id.p, c->id.n);
+		id[c->id.n] = '\0';
+	}
+	if ((c->id.p == NULL || cJSON_AddRawToObject(a, "id", id) != NULL) &&
+	    cJSON_AddTrueToObject(a, "ok") != NULL &&
+	    cJSON_AddStringToObject(a, "op", op->name) != NULL &&
+	    op->build(c, a) == 0 && cJSON_PrintPreallocated(a, c->out, cap, 0))
+		n = strlen(c->out);
+	cJSON_Delete(a);
 	return n;
+}
+
+/* The answer for r, written into out: "truncated" with need when need is
+ * not 0, else op's fields for PROTO_OK or the message.  SPEC 2 puts id
+ * (when the request had a valid one) first, then ok.  Its length, or 0
+ * when it does not fit. */
+static size_t
+answer_write(struct ctx *c, enum proto_result r, const struct op *op,
+    size_t need)
+{
+	struct jwrite w;
+
+	if (r == PROTO_OK && need == 0 && op->build != NULL)
+		return answer_build(c, op);
+	jwrite_init(&w, c->out, c->cap);
+	jwrite_open(&w, '{');
+	if (c->id.p != NULL) {
+		jwrite_key(&w, "id");
+		jwrite_raw(&w, c->id.p, c->id.n);
+	}
+	jwrite_key(&w, "ok");
+	jwrite_bool(&w, r == PROTO_OK && need == 0);
+	if (need != 0) {
+		jwrite_key(&w, "error");
+		jwrite_cstr(&w, "truncated");
+		jwrite_key(&w, "need");
+		jwrite_uint(&w, need);
+	} else if (r == PROTO_OK) {
+		jwrite_key(&w, "op");
+		jwrite_cstr(&w, op->name);
+		if (op->write != NULL)
+			op->write(c, &w);
+	} else {
+		jwrite_key(&w, "error");
+		jwrite_cstr(&w, proto_result_name(r));
+		jwrite_key(&w, "message");
+		jwrite_cstr(&w, c->msg);
+	}
+	jwrite_close(&w, '}');
+	return jwrite_end(&w);
 }
 
 /* SPEC 2 anti-amplification, for every answer: the full answer when it is
  * at most factor x len, else "truncated" with the smallest request size
- * that gets the full answer, else nothing.  A full answer that could not be
- * built or printed into out is one no request size gets: need is then
- * max_datagram + 1, a size refused as too_large, so a client that pads to
- * need ends with an error instead of padding forever.  A factor of 0 is
- * taken as 1. */
+ * that gets the full answer, else nothing.  A full answer that does not
+ * fit in out is one no request size gets: need is then max_datagram + 1,
+ * a size refused as too_large, so a client that pads to need ends with an
+ * error instead of padding forever.  A factor of 0 is taken as 1. */
 static size_t
-answer_limit(struct ctx *c, cJSON *full, struct proto_outcome *res)
+answer_limit(struct ctx *c, const struct op *op, struct proto_outcome *res)
 {
 	size_t f = c->env->amplification_factor > 0 ?
 	    c->env->amplification_factor : 1;
 	size_t limit = c->len > SIZE_MAX / f ? SIZE_MAX : c->len * f;
 	size_t n, need;
 
-	res->full = n = answer_print(c, full);
+	res->full = n = answer_write(c, res->result, op, 0);
 	if (n != 0 && n <= limit)
 		return n;
 	need = n != 0 ? n / f + (n % f != 0) : c->env->max_datagram + 1;
-	n = answer_print(c, answer_new(c, res->result, NULL, need));
+	n = answer_write(c, res->result, NULL, need);
 	res->fit = n != 0 && n <= limit ? PROTO_FIT_TRUNCATED : PROTO_FIT_NONE;
 	return res->fit == PROTO_FIT_TRUNCATED ? n : 0;
 }
@@ -707,8 +569,8 @@ proto_answer(const struct proto_env *env, struct proto_work *work,
 	struct ctx c;
 	const struct op *op = NULL;
 
-	/* Field by field: the context's buffers (about 3 KiB) are
-	 * written before they are read, so they are not cleared per datagram. */
+	/* Field by field: the message buffer is written before it is read,
+	 * so it is not cleared per datagram. */
 	c.env = env;
 	c.m = m;
 	c.local_port = local_port;
@@ -718,8 +580,6 @@ proto_answer(const struct proto_env *env, struct proto_work *work,
 	c.cap = cap;
 	c.work = work;
 	c.nmem = 0;
-	c.nitems = 0;
-	c.ntext = 0;
 	c.id.p = c.data.p = NULL;
 	c.id.n = c.data.n = 0;
 	c.msg[0] = '\0';
@@ -729,5 +589,5 @@ proto_answer(const struct proto_env *env, struct proto_work *work,
 		res->fit = PROTO_FIT_NONE;
 		return 0;
 	}
-	return answer_limit(&c, answer_new(&c, res->result, op, 0), res);
+	return answer_limit(&c, op, res);
 }

@@ -1,5 +1,5 @@
 /* server: workers, each a thread with an event_base of its own, its
- * sockets, batches, counters and arena; the main thread is the control
+ * sockets, batches and counters; the main thread is the control
  * thread: it takes the signals, serves the metrics and publishes each new
  * settings snapshot, and reads no datagram. */
 #ifdef HAVE_CONFIG_H
@@ -16,7 +16,6 @@
 #include <cjson/cJSON.h>
 
 #include "addr.h"
-#include "arena.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -47,7 +46,6 @@
 /* How often a service manager is told the counters. */
 #define SERVER_STATUS_S 10
 /* cJSON's parse and answer trees of one datagram fit with room to spare. */
-#define SERVER_ARENA_SIZE (1024 * 1024)
 /* A full socket is retried this often, up to this many times, then the
  * unsent answers are dropped and counted. */
 #define SERVER_RETRY_MS 1
@@ -75,7 +73,6 @@ struct worker {
 	struct event_base *base;
 	struct listener listener[OPTS_MAX_LISTEN];
 	struct stats stats;
-	struct arena arena;
 	struct proto_work *work;
 	uint64_t now_ns;		/* the clock, read once a batch */
 	const struct settings *set;	/* the snapshot this worker uses */
@@ -312,7 +309,6 @@ handle(struct listener *l, struct sock_msg *msg)
 	msg->txlen = proto_answer(&w->set->env, w->work, &msg->meta,
 	    sock_port(l->sock), msg->rx, msg->len, msg->tx, cap, &res);
 	sock_batch_tx_commit(l->batch, msg->txlen);
-	arena_reset(&w->arena);
 	stats_inc(&w->stats.result[res.result]);
 	if (res.result == PROTO_NOT_A_REQUEST) {
 		log_unanswered(w, msg, "it is an answer (it has an \"ok\" or "
@@ -494,8 +490,7 @@ open_worker(struct server *srv, struct worker *w)
 	size_t i;
 
 	w->srv = srv;
-	if (arena_init(&w->arena, SERVER_ARENA_SIZE) == -1 ||
-	    (w->work = proto_work_new(&srv->key)) == NULL) {
+	if ((w->work = proto_work_new(&srv->key)) == NULL) {
 		log_error("out of memory for worker %u", w->id);
 		return -1;
 	}
@@ -830,10 +825,8 @@ run_worker(void *arg)
 {
 	struct worker *w = arg;
 
-	arena_bind(&w->arena);
 	if (event_base_dispatch(w->base) == -1)
 		log_error("worker %u: event loop failed", w->id);
-	arena_bind(NULL);
 	return NULL;
 }
 
@@ -909,7 +902,6 @@ server_loop(struct server *srv)
 	/* Bases are made here, after any fork for -d, so their fds are ours. */
 	if (plat_evthread() == -1)
 		return -1;
-	arena_install();
 	for (i = 0; i < srv->nworkers; i++) {
 		if (add_worker_events(&srv->worker[i]) == -1) {
 			log_error("worker %u: cannot set up its event loop", i);
@@ -959,7 +951,6 @@ free_worker(struct worker *w)
 		event_free(w->sync_ev);
 	if (w->base != NULL)
 		event_base_free(w->base);
-	arena_free(&w->arena);
 	proto_work_free(w->work);
 }
 

@@ -31,28 +31,82 @@ assert_span(const struct jscan_span *v, const char *want)
 	    (int)v->n, v->p, want);
 }
 
-START_TEST(plain_ascii_passes_the_word_check)
+START_TEST(utf8_seq_follows_rfc3629_at_every_edge)
 {
-	const char *t = "{\"id\":1,\"op\":\"ping\",\"pad\":\"          \"}";
+	static const struct {
+		const char *s;
+		size_t len;
+	} t[] = {
+		{ "a", 1 }, { "\x7f", 1 }, { "\xc2\x80", 2 }, { "\xdf\xbf", 2 },
+		{ "\xe0\xa0\x80", 3 }, { "\xed\x9f\xbf", 3 },
+		{ "\xee\x80\x80", 3 }, { "\xef\xbf\xbf", 3 },
+		{ "\xf0\x90\x80\x80", 4 }, { "\xf4\x8f\xbf\xbf", 4 },
+		/* overlong, surrogate, above U+10FFFF, lone continuation */
+		{ "\xc0\xaf", 0 }, { "\xc1\xbf", 0 }, { "\xe0\x9f\xbf", 0 },
+		{ "\xf0\x8f\xbf\xbf", 0 }, { "\xed\xa0\x80", 0 },
+		{ "\xf4\x90\x80\x80", 0 }, { "\xf5\x80\x80\x80", 0 },
+		{ "\xff", 0 }, { "\x80", 0 }, { "\xbf", 0 },
+		/* a continuation byte missing or wrong */
+		{ "\xe2\x82", 0 }, { "\xe2\x82 ", 0 }, { "\xf0\x9d\x84", 0 },
+		{ "\xc3 ", 0 }, { "\xe2\xc2\xac", 0 },
+	};
+	size_t i;
 
-	ck_assert_int_eq(jscan_ascii_no_nul(t, strlen(t)), 1);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(jscan_utf8_seq((const unsigned char *)t[i].s,
+		    strlen(t[i].s)) == t[i].len, "case %zu", i);
 }
 END_TEST
 
-/* The NUL or high byte at every position of a 20-byte text, so that both
- * the word loop and the tail loop see it. */
-START_TEST(nul_or_high_byte_anywhere_fails_the_word_check)
+/* A NUL and a stray byte of UTF-8 at every position of a 20-byte string
+ * (the word loop and the tail loop of the string scan) are named with
+ * their offset; so are they outside strings and after the object. */
+START_TEST(nul_and_bad_utf8_are_named_at_their_offset)
 {
-	char t[20];
-	size_t i;
+	char t[] = "{\"a\":\"aaaaaaaaaaaaaaaaaaaa\"}";
+	struct jscan_member m[2];
+	size_t i, n, at;
 
-	for (i = 0; i < sizeof(t); i++) {
-		memset(t, 'a', sizeof(t));
+	for (i = 6; i < 26; i++) {
+		memset(t + 6, 'a', 20);
 		t[i] = '\0';
-		ck_assert_int_eq(jscan_ascii_no_nul(t, sizeof(t)), 0);
-		t[i] = (char)0xc3;
-		ck_assert_int_eq(jscan_ascii_no_nul(t, sizeof(t)), 0);
+		ck_assert_int_eq(jscan_object(t, sizeof(t) - 1, m, 2, &n, &at),
+		    JSCAN_NUL);
+		ck_assert_uint_eq(at, i);
+		t[i] = (char)0xff;
+		ck_assert_int_eq(jscan_object(t, sizeof(t) - 1, m, 2, &n, &at),
+		    JSCAN_UTF8);
+		ck_assert_uint_eq(at, i);
+		t[i] = (char)0xc3;	/* cut short by the next 'a' */
+		ck_assert_int_eq(jscan_object(t, sizeof(t) - 1, m, 2, &n, &at),
+		    JSCAN_UTF8);
+		ck_assert_uint_eq(at, i);
 	}
+	ck_assert_int_eq(scan("{\"a\":\xff}", m, 2, &n, &at), JSCAN_UTF8);
+	ck_assert_uint_eq(at, 5);
+	ck_assert_int_eq(scan("{\"a\":\xc3\xa9}", m, 2, &n, &at),
+	    JSCAN_INVALID);
+	ck_assert_uint_eq(at, 5);
+	ck_assert_int_eq(jscan_object("{} \0", 4, m, 2, &n, &at), JSCAN_NUL);
+	ck_assert_uint_eq(at, 3);
+	ck_assert_int_eq(scan("{} \xff", m, 2, &n, &at), JSCAN_UTF8);
+	ck_assert_uint_eq(at, 3);
+	ck_assert_int_eq(scan("{} x\xff", m, 2, &n, &at), JSCAN_TRAILING);
+	ck_assert_uint_eq(at, 2);
+}
+END_TEST
+
+/* Multibyte characters between plain runs, in names and in values. */
+START_TEST(utf8_in_strings_is_taken_whole)
+{
+	struct jscan_member m[2];
+	size_t n, at;
+
+	ck_assert_int_eq(scan("{\"caf\xc3\xa9\":\"\xf0\x9f\x98\x80 and "
+	    "\xe2\x82\xac, \xf4\x8f\xbf\xbf.\"}", m, 2, &n, &at), JSCAN_OK);
+	ck_assert_uint_eq(n, 1);
+	assert_span(&m[0].name, "caf\xc3\xa9");
+	ck_assert_int_eq(m[0].escaped, 0);
 }
 END_TEST
 
@@ -187,13 +241,15 @@ START_TEST(byte_order_mark_and_escapes_are_accepted)
 }
 END_TEST
 
-/* As deep as cJSON nests, and one level more. */
+/* As deep as JSCAN_DEPTH_MAX, and one level more; and no deeper than
+ * cJSON, which reads every answer in pktq, can take. */
 START_TEST(nesting_is_bounded_as_cjson_bounds_it)
 {
-	static char deep[2 * (CJSON_NESTING_LIMIT + 1)];
+	static char deep[2 * (JSCAN_DEPTH_MAX + 1)];
 	size_t i, len, bad;
 
-	for (len = 2 * CJSON_NESTING_LIMIT; len <= sizeof(deep); len += 2) {
+	ck_assert_int_le(JSCAN_DEPTH_MAX, CJSON_NESTING_LIMIT);
+	for (len = 2 * JSCAN_DEPTH_MAX; len <= sizeof(deep); len += 2) {
 		for (i = 0; i < len / 2; i++) {
 			deep[i] = '[';
 			deep[len - 1 - i] = ']';
@@ -202,7 +258,7 @@ START_TEST(nesting_is_bounded_as_cjson_bounds_it)
 		ck_assert_int_eq(jscan_valid(deep, len, &bad),
 		    len == sizeof(deep) ? -1 : 0);
 	}
-	ck_assert_uint_eq(bad, CJSON_NESTING_LIMIT);
+	ck_assert_uint_eq(bad, JSCAN_DEPTH_MAX);
 }
 END_TEST
 
@@ -254,12 +310,9 @@ static Suite *
 jscan_suite(void)
 {
 	Suite *s = suite_create("jscan");
-	TCase *tc = tcase_create("jscan_ascii_no_nul");
+	TCase *tc = tcase_create("jscan_utf8");
 
-	tcase_add_test(tc, plain_ascii_passes_the_word_check);
-	tcase_add_test(tc, nul_or_high_byte_anywhere_fails_the_word_check);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("jscan_utf8");
+	tcase_add_test(tc, utf8_seq_follows_rfc3629_at_every_edge);
 	tcase_add_test(tc, utf8_offsets_name_the_first_bad_sequence);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("jscan_object");
@@ -269,6 +322,8 @@ jscan_suite(void)
 	tcase_add_test(tc, what_cjson_takes_and_rfc8259_does_not_is_refused);
 	tcase_add_test(tc, lone_surrogate_escapes_are_refused);
 	tcase_add_test(tc, byte_order_mark_and_escapes_are_accepted);
+	tcase_add_test(tc, nul_and_bad_utf8_are_named_at_their_offset);
+	tcase_add_test(tc, utf8_in_strings_is_taken_whole);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("jscan_valid");
 	tcase_add_test(tc, nesting_is_bounded_as_cjson_bounds_it);

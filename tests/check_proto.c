@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "addr.h"
+#include "jscan.h"
 #include "proto.h"
 #include "siphash.h"
 #include "testutil.h"
@@ -51,6 +52,10 @@ fake_uptime(void *arg)
 static const char *
 fake_ifname(unsigned int ifindex, char *buf)
 {
+	if (ifindex == 9) {	/* Linux takes any byte but '/', ':', space */
+		snprintf(buf, IF_NAMESIZE, "q\"\\\x01\xff\xc3");
+		return buf;
+	}
 	if (ifindex != 2)
 		return NULL;
 	snprintf(buf, IF_NAMESIZE, "eth0");
@@ -126,6 +131,7 @@ ask_cap(const char *req, size_t len, size_t cap)
 	size_t factor = env.amplification_factor ? env.amplification_factor : 1;
 	struct proto_outcome out;
 	struct reply *r;
+	size_t bad;
 	char *buf;
 
 	ck_assert_ptr_nonnull(r = calloc(1, sizeof(*r)));
@@ -142,6 +148,8 @@ ask_cap(const char *req, size_t len, size_t cap)
 	if (r->n == 0)
 		return r;
 	ck_assert_uint_lt(r->n, cap);
+	ck_assert_msg(jscan_valid(r->out, r->n, &bad) == 0, "answer is not "
+	    "strict JSON at byte %zu: %.*s", bad, (int)r->n, r->out);
 	r->json = cJSON_ParseWithLength(r->out, r->n);
 	ck_assert_msg(cJSON_IsObject(r->json), "answer is not a JSON object: "
 	    "%.*s", (int)r->n, r->out);
@@ -471,6 +479,23 @@ START_TEST(unknown_interface_gives_null_ifname)
 	assert_ok(r, "whoami");
 	ck_assert_int_eq(get_num(get(r->json, "server"), "ifindex"), 7);
 	ck_assert(cJSON_IsNull(get(get(r->json, "server"), "ifname")));
+	reply_free(r);
+}
+END_TEST
+
+/* The writer escapes the name and writes bytes that are not UTF-8 as
+ * U+FFFD: the answer stays strict JSON (ask checks it). */
+START_TEST(odd_interface_name_is_escaped)
+{
+	struct reply *r;
+
+	set_dst("203.0.113.7", 9);
+	r = ask("{\"op\":\"whoami\"}");
+	assert_ok(r, "whoami");
+	ck_assert_str_eq(get_str(get(r->json, "server"), "ifname"),
+	    "q\"\\\x01\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_ptr_nonnull(strstr(r->out,
+	    "\"q\\\"\\\\\\u0001\\ufffd\\ufffd\""));
 	reply_free(r);
 }
 END_TEST
@@ -1417,6 +1442,7 @@ proto_suite(void)
 	tcase_add_test(tc, linklocal_addresses_carry_their_interface);
 	tcase_add_test(tc, global_destination_has_no_scope);
 	tcase_add_test(tc, unknown_interface_gives_null_ifname);
+	tcase_add_test(tc, odd_interface_name_is_escaped);
 	tcase_add_test(tc, info_lists_version_uptime_workers_listen_features);
 	tcase_add_test(tc, info_with_no_listen_gives_empty_array);
 	tcase_add_test(tc, info_with_many_listen_addresses_lists_them_all);
