@@ -23,9 +23,13 @@ size_t jwrite_end(const struct jwrite *w);
 /* '{' or '[' as a value; '}' or ']' closing it. */
 void jwrite_open(struct jwrite *w, char bracket);
 void jwrite_close(struct jwrite *w, char bracket);
-/* A member's name and its colon; name is a constant of the protocol,
- * written as it is (no quote, backslash or control character in it). */
-void jwrite_key(struct jwrite *w, const char *name);
+/* A member's name and its colon; name is a string literal of the
+ * protocol, written as it is (no quote, backslash or control character in
+ * it), its length known when compiling. */
+#define jwrite_key(w, name) \
+	jwrite_keytext((w), "\"" name "\":", sizeof(name) + 2)
+/* The n bytes of text, a quoted name and its colon (jwrite_key). */
+void jwrite_keytext(struct jwrite *w, const char *text, size_t n);
 
 /* Values.  raw: n bytes of JSON text, verbatim (an id or data the strict
  * scanner accepted).  str: the n bytes at s as a JSON string, escaped;

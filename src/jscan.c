@@ -10,17 +10,6 @@
 
 #include "jscan.h"
 
-struct scan {
-	const char		*p;
-	const char		*end;
-	struct jscan_member	*mem;	/* the top-level object's members */
-	size_t			 max;	/* 0: record nothing */
-	size_t			 nmem;
-	int			 escaped;	/* the last string had a '\\' */
-};
-
-static int scan_value(struct scan *, int);
-
 /* The length of the well-formed UTF-8 sequence at s (n bytes left), or 0.
  * RFC 3629 section 4: no overlongs (C0, C1, E0 80-9F, F0 80-8F), no
  * surrogates U+D800-DFFF (ED A0-BF), nothing above U+10FFFF (F4 90-BF,
@@ -65,32 +54,6 @@ jscan_utf8(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* Consume the next byte when it is one of set (a short literal, for the
- * rarer bytes: escapes, exponents, hex digits). */
-static int
-scan_any(struct scan *s, const char *set)
-{
-	if (s->p == s->end)
-		return 0;
-	for (; *set != '\0'; set++) {
-		if (*set == *s->p) {
-			s->p++;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Consume the next byte when it is ch. */
-static int
-scan_ch(struct scan *s, char ch)
-{
-	if (s->p == s->end || *s->p != ch)
-		return 0;
-	s->p++;
-	return 1;
-}
-
 /* RFC 8259 section 2: only these four are whitespace (cJSON skips every
  * byte up to 0x20). */
 const char *
@@ -102,69 +65,67 @@ jscan_ws(const char *p, const char *end)
 	return p;
 }
 
-static void
-scan_ws(struct scan *s)
+/* Every scan function takes the text from p to end and returns where it
+ * stopped: after what it read, or, on a failure, NULL with *bad at the
+ * first byte that is wrong.  They are small and static so that the
+ * compiler keeps p in a register through the whole scan. */
+
+/* Whitespace, tested first for the common case of none. */
+static const char *
+skip_ws(const char *p, const char *end)
 {
-	s->p = jscan_ws(s->p, s->end);
+	if (p != end && (unsigned char)*p <= ' ')
+		p = jscan_ws(p, end);
+	return p;
 }
 
-static int
-scan_byte(struct scan *s, char ch)
+static const char *
+fail_at(const char *p, const char **bad)
 {
-	scan_ws(s);
-	return scan_ch(s, ch) ? 0 : -1;
+	*bad = p;
+	return NULL;
 }
 
-/* RFC 8259 section 8.1 lets a parser ignore a byte order mark. */
-static void
-scan_start(struct scan *s, const char *text, size_t len)
+static const char *
+digits(const char *p, const char *end, const char **bad)
 {
-	s->p = text;
-	s->end = text + len;
-	s->mem = NULL;
-	s->max = 0;
-	s->nmem = 0;
-	s->escaped = 0;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		s->p += 3;
-}
+	const char *start = p;
 
-static int
-scan_word(struct scan *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-static int
-scan_digits(struct scan *s)
-{
-	const char *start = s->p;
-
-	while (s->p != s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p == start ? -1 : 0;
+	while (p != end && *p >= '0' && *p <= '9')
+		p++;
+	return p == start ? fail_at(p, bad) : p;
 }
 
 /* RFC 8259 section 6: no "01", no "1.", no "+1"; the text is copied
  * verbatim into answers, so it must be valid as it is. */
-static int
-scan_number(struct scan *s)
+static const char *
+scan_number(const char *p, const char *end, const char **bad)
 {
-	scan_ch(s, '-');
-	if (!scan_ch(s, '0') && scan_digits(s) == -1)
-		return -1;
-	if (scan_ch(s, '.') && scan_digits(s) == -1)
-		return -1;
-	if (scan_any(s, "eE")) {
-		scan_any(s, "+-");
-		return scan_digits(s);
+	if (*p == '-')
+		p++;
+	if (p != end && *p == '0')
+		p++;
+	else if ((p = digits(p, end, bad)) == NULL)
+		return NULL;
+	if (p != end && *p == '.' && (p = digits(p + 1, end, bad)) == NULL)
+		return NULL;
+	if (p != end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p != end && (*p == '+' || *p == '-'))
+			p++;
+		return digits(p, end, bad);
 	}
-	return 0;
+	return p;
+}
+
+/* A literal, all there or failing at its start. */
+static const char *
+scan_word(const char *p, const char *end, const char *word, size_t n,
+    const char **bad)
+{
+	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
+		return fail_at(p, bad);
+	return p + n;
 }
 
 /* The first byte at or after p that is a quote, a backslash, a control
@@ -179,13 +140,23 @@ plain_run(const char *p, const char *end)
 	const uint64_t highs = 0x8080808080808080ULL;
 	uint64_t w, q, b;
 
+	if (p != end && *p == '"')	/* an empty string, or its end */
+		return p;
 	while (end - p >= 8) {
 		memcpy(&w, p, 8);
 		q = w ^ (ones * '"');
 		b = w ^ (ones * '\\');
-		if (((((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w) |
-		    w) & highs)
+		w = ((((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w) | w) &
+		    highs;
+		if (w != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* The lowest flag is exact (a borrow only runs up):
+			 * it marks the first special byte. */
+			return p + __builtin_ctzll(w) / 8;
+#else
 			break;
+#endif
+		}
 		p += 8;
 	}
 	while (p < end && *p != '"' && *p != '\\' &&
@@ -221,132 +192,209 @@ hex4(const char *p, const char *end)
 /* The \\u escape after "\\u": a code point, or a UTF-16 surrogate pair
  * written as two escapes.  A lone surrogate is refused: it stands for no
  * character (RFC 8259 section 8.2, RFC 7493 section 2.1), and cJSON, which
- * reads the config and the answers, refuses it too. */
-static int
-scan_u_escape(struct scan *s)
+ * reads the answers in pktq, refuses it too. */
+static const char *
+scan_u_escape(const char *p, const char *end, const char **bad)
 {
-	long hi = hex4(s->p, s->end), lo;
+	long hi = hex4(p, end), lo;
 
 	if (hi < 0) {
-		while (s->p < s->end && hex_digit(*s->p) >= 0)
-			s->p++;		/* to the bad digit, for the message */
-		return -1;
+		while (p < end && hex_digit(*p) >= 0)
+			p++;		/* to the bad digit, for the message */
+		return fail_at(p, bad);
 	}
-	s->p += 4;
+	p += 4;
 	if (hi >= 0xdc00 && hi <= 0xdfff)
-		return -1;
+		return fail_at(p, bad);
 	if (hi < 0xd800 || hi > 0xdbff)
-		return 0;
-	if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u' ||
-	    (lo = hex4(s->p + 2, s->end)) < 0xdc00 || lo > 0xdfff)
-		return -1;
-	s->p += 6;
-	return 0;
+		return p;
+	if (end - p < 2 || p[0] != '\\' || p[1] != 'u' ||
+	    (lo = hex4(p + 2, end)) < 0xdc00 || lo > 0xdfff)
+		return fail_at(p, bad);
+	return p + 6;
 }
 
-/* RFC 8259 section 7: control characters only as escapes; RFC 3629: every
- * other byte above ASCII part of a well-formed sequence (left at its first
- * byte when not). */
-static int
-scan_string(struct scan *s)
+/* A string from its opening quote to after its closing one.  RFC 8259
+ * section 7: control characters only as escapes; RFC 3629: every byte
+ * above ASCII part of a well-formed sequence.  *escaped: it held a '\\'. */
+static const char *
+scan_string(const char *p, const char *end, int *escaped, const char **bad)
 {
+	unsigned char c;
 	size_t n;
 
-	if (scan_byte(s, '"') == -1)
-		return -1;
-	s->escaped = 0;
-	for (;;) {
-		s->p = plain_run(s->p, s->end);
-		if (scan_ch(s, '"'))
-			break;
-		if (s->p == s->end || (unsigned char)*s->p < 0x20)
-			return -1;
-		if ((unsigned char)*s->p >= 0x80) {
-			n = jscan_utf8_seq((const unsigned char *)s->p,
-			    (size_t)(s->end - s->p));
-			if (n == 0)
-				return -1;
-			s->p += n;
+	for (p++;;) {
+		if (p == end)
+			return fail_at(p, bad);
+		if ((c = (unsigned char)*p) == '"')
+			return p + 1;
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			p = plain_run(p + 1, end);
 			continue;
 		}
-		s->escaped = 1;
-		if (*s->p++ != '\\' || scan_any(s, "\"\\/bfnrt"))
+		if (c < 0x20)
+			return fail_at(p, bad);
+		if (c >= 0xc2 && c <= 0xdf && end - p >= 2 &&
+		    ((unsigned char)p[1] & 0xc0) == 0x80) {
+			p += 2;		/* U+0080 to U+07FF, the most common */
 			continue;
-		if (!scan_ch(s, 'u') || scan_u_escape(s) == -1)
-			return -1;
+		}
+		if (c >= 0x80) {
+			if ((n = jscan_utf8_seq((const unsigned char *)p,
+			    (size_t)(end - p))) == 0)
+				return fail_at(p, bad);
+			p += n;
+			continue;
+		}
+		*escaped = 1;
+		if (++p == end)
+			return fail_at(p, bad);
+		switch (*p++) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
+			break;
+		case 'u':
+			if ((p = scan_u_escape(p, end, bad)) == NULL)
+				return NULL;
+			break;
+		default:
+			return fail_at(p - 1, bad);
+		}
 	}
-	return 0;
 }
 
-/* One "key": value, recorded when it is a member of the top-level
- * object. */
-static int
-scan_member(struct scan *s, int depth)
+/* A value that is not a container. */
+static const char *
+scan_scalar(const char *p, const char *end, const char **bad)
 {
-	struct jscan_member mb;
+	int escaped = 0;
 
-	scan_ws(s);
-	mb.name.p = s->p + 1;
-	if (scan_string(s) == -1)
-		return -1;
-	mb.name.n = (size_t)(s->p - 1 - mb.name.p);
-	mb.escaped = s->escaped;
-	if (scan_byte(s, ':') == -1)
-		return -1;
-	scan_ws(s);
-	mb.value.p = s->p;
-	if (scan_value(s, depth) == -1)
-		return -1;
-	mb.value.n = (size_t)(s->p - mb.value.p);
-	if (depth == 1) {
-		if (s->nmem < s->max)
-			s->mem[s->nmem] = mb;
-		s->nmem++;
-	}
-	return 0;
-}
-
-/* An object (close '}') or array (close ']') from its opening byte, nested
- * no deeper than JSCAN_DEPTH_MAX, which also bounds the recursion. */
-static int
-scan_container(struct scan *s, int depth, char close)
-{
-	if (++depth > JSCAN_DEPTH_MAX)
-		return -1;
-	s->p++;
-	scan_ws(s);
-	if (scan_ch(s, close))
-		return 0;
-	do {
-		if ((close == '}' ? scan_member(s, depth) :
-		    scan_value(s, depth)) == -1)
-			return -1;
-		scan_ws(s);
-	} while (scan_ch(s, ','));
-	return scan_byte(s, close);
-}
-
-static int
-scan_value(struct scan *s, int depth)
-{
-	scan_ws(s);
-	if (s->p == s->end)
-		return -1;
-	switch (*s->p) {
-	case '{':
-		return scan_container(s, depth, '}');
-	case '[':
-		return scan_container(s, depth, ']');
+	switch (*p) {
 	case '"':
-		return scan_string(s);
+		return scan_string(p, end, &escaped, bad);
 	case 't':
-		return scan_word(s, "true");
+		return scan_word(p, end, "true", 4, bad);
 	case 'f':
-		return scan_word(s, "false");
+		return scan_word(p, end, "false", 5, bad);
 	case 'n':
-		return scan_word(s, "null");
+		return scan_word(p, end, "null", 4, bad);
 	}
-	return scan_number(s);
+	return scan_number(p, end, bad);
+}
+
+/* One pass, without recursion, over one JSON text of any kind from p; the
+ * members of a top-level object into mem (none when mem is NULL).  Its
+ * end, or NULL and *bad.  The states: a value is due; a value ended (a
+ * comma or the close of its container is due); a member is due.  Bit d of
+ * obj is set when the container at depth d + 1 is an object; it is read
+ * only when a container closes. */
+static const char *
+scan_text(const char *p, const char *end, struct jscan_member *mem,
+    size_t max, size_t *nmem, const char **bad)
+{
+	unsigned char obj[(JSCAN_DEPTH_MAX + 7) / 8];
+	struct jscan_member *mb = NULL;	/* the top-level member being read */
+	struct jscan_member spare;	/* where members past max are read */
+	size_t count = 0;
+	int depth = 0, escaped, d;
+	char c, close = 0;	/* what closes the innermost container */
+	const char *name, *v;
+	size_t name_n;
+
+value:
+	p = skip_ws(p, end);
+	if (p == end)
+		return fail_at(p, bad);
+	c = *p;
+	if (c == '{' || c == '[') {
+		if ((d = depth) == JSCAN_DEPTH_MAX)
+			return fail_at(p, bad);
+		if (c == '{')
+			obj[d / 8] |= (unsigned char)(1u << (d % 8));
+		else
+			obj[d / 8] &= (unsigned char)~(1u << (d % 8));
+		depth++;
+		p = skip_ws(p + 1, end);
+		if (p != end && *p == c + 2) {	/* '{' + 2 is '}', '[' + 2 ']' */
+			p++;
+			depth--;
+			goto ended;
+		}
+		close = c + 2;
+		if (c == '{')
+			goto member;
+		goto value;
+	}
+	if (c >= '0' && c <= '9') {	/* digits in line, the rest after */
+		v = p;
+		if (c != '0')
+			while (++p != end && *p >= '0' && *p <= '9')
+				;
+		else
+			p++;
+		if (p != end && (*p == '.' || *p == 'e' || *p == 'E'))
+			p = scan_number(v, end, bad);
+	} else if (c == '"') {		/* a plain string in line */
+		p = plain_run(p + 1, end);
+		if (p != end && *p == '"')
+			p++;
+		else
+			p = scan_string(p - 1, end, &escaped, bad);
+	} else
+		p = scan_scalar(p, end, bad);
+	if (p == NULL)
+		return NULL;
+ended:
+	if (mb != NULL && depth == 1) {
+		mb->value.n = (size_t)(p - mb->value.p);
+		mb = NULL;
+		count++;
+	}
+	if (depth == 0) {
+		*nmem = count;
+		return p;
+	}
+	p = skip_ws(p, end);
+	if (p == end)
+		return fail_at(p, bad);
+	if (*p == ',') {
+		p++;
+		if (close == '}')
+			goto member;
+		goto value;
+	}
+	if (*p != close)
+		return fail_at(p, bad);
+	p++;
+	if (--depth > 0) {
+		d = depth - 1;
+		close = obj[d / 8] >> (d % 8) & 1 ? '}' : ']';
+	}
+	goto ended;
+member:
+	p = skip_ws(p, end);
+	if (p == end || *p != '"')
+		return fail_at(p, bad);
+	name = p + 1;
+	escaped = 0;
+	p = plain_run(name, end);	/* a plain name, in line */
+	if (p != end && *p == '"')
+		p++;
+	else if ((p = scan_string(p - 1, end, &escaped, bad)) == NULL)
+		return NULL;
+	name_n = (size_t)(p - 1 - name);
+	p = skip_ws(p, end);
+	if (p == end || *p != ':')
+		return fail_at(p, bad);
+	p = skip_ws(p + 1, end);
+	if (depth == 1 && mem != NULL) {
+		mb = count < max ? &mem[count] : &spare;
+		mb->name.p = name;
+		mb->name.n = name_n;
+		mb->escaped = escaped;
+		mb->value.p = p;
+	}
+	goto value;
 }
 
 /* r, or what is wrong with the byte at offset at when that is more
@@ -363,35 +411,33 @@ bad_byte(const char *text, size_t len, size_t at, enum jscan_result r)
 	return r;
 }
 
+/* RFC 8259 section 8.1 lets a parser ignore a byte order mark. */
 enum jscan_result
 jscan_object(const char *text, size_t len, struct jscan_member *mem,
     size_t max, size_t *n, size_t *at)
 {
-	struct scan s;
-	const char *start, *rest;
+	const char *p = text, *end = text + len, *start, *rest, *bad = text;
 	enum jscan_result r;
+	size_t nmem;
 
-	scan_start(&s, text, len);
-	scan_ws(&s);
-	start = s.p;
-	if (start != s.end && *start == '{') {
-		s.mem = mem;
-		s.max = max;
-	}
-	if (scan_value(&s, 0) == -1) {
-		*at = (size_t)(s.p - text);
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	start = p = skip_ws(p, end);
+	if ((p = scan_text(p, end, start != end && *start == '{' ? mem : NULL,
+	    max, &nmem, &bad)) == NULL) {
+		*at = (size_t)(bad - text);
 		return bad_byte(text, len, *at, JSCAN_INVALID);
 	}
-	*at = (size_t)(s.p - text);
+	*at = (size_t)(p - text);
 	if (*start != '{')
 		return JSCAN_NOT_OBJECT;
-	if ((rest = jscan_ws(s.p, s.end)) != s.end) {
+	if ((rest = jscan_ws(p, end)) != end) {
 		r = bad_byte(text, len, (size_t)(rest - text), JSCAN_TRAILING);
 		if (r != JSCAN_TRAILING)
 			*at = (size_t)(rest - text);
 		return r;
 	}
-	*n = s.nmem;
+	*n = nmem;
 	return JSCAN_OK;
 }
 

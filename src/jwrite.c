@@ -70,18 +70,10 @@ jwrite_close(struct jwrite *w, char bracket)
 
 /* A key is followed by its value, which must not write a comma. */
 void
-jwrite_key(struct jwrite *w, const char *name)
+jwrite_keytext(struct jwrite *w, const char *text, size_t n)
 {
-	size_t n = strlen(name);
-
 	value_start(w);
-	if (room(w, n + 3)) {
-		*w->p++ = '"';
-		memcpy(w->p, name, n);
-		w->p += n;
-		*w->p++ = '"';
-		*w->p++ = ':';
-	}
+	put(w, text, n);
 	w->comma = 0;
 }
 
@@ -115,6 +107,16 @@ put_escape(struct jwrite *w, unsigned char c)
 		put(w, e, sizeof(e));
 }
 
+/* The bytes a string takes as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain[256] = {
+#define PLAIN8	1, 1, 1, 1, 1, 1, 1, 1
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1,	/* '"' is 0x22 */
+	[0x28] = PLAIN8, PLAIN8, PLAIN8, PLAIN8, PLAIN8, PLAIN8,
+	[0x58] = 1, 1, 1, 1, 0, 1, 1, 1,	/* '\\' is 0x5c */
+	[0x60] = PLAIN8, PLAIN8, PLAIN8, PLAIN8,
+#undef PLAIN8
+};
+
 void
 jwrite_str(struct jwrite *w, const char *s, size_t n)
 {
@@ -124,8 +126,7 @@ jwrite_str(struct jwrite *w, const char *s, size_t n)
 	value_start(w);
 	put(w, "\"", 1);
 	while (i < n && w->p != NULL) {
-		for (run = i; run < n && u[run] >= 0x20 && u[run] < 0x80 &&
-		    u[run] != '"' && u[run] != '\\'; run++)
+		for (run = i; run < n && plain[u[run]]; run++)
 			;
 		put(w, s + i, run - i);
 		if ((i = run) == n)
