@@ -90,7 +90,8 @@ set_dst(const char *addr, unsigned int ifindex)
 static void
 setup(void)
 {
-	static const struct siphash_key key = { 0x0123456789abcdefULL, 42 };
+	static const struct siphash_key key = { 0x0123456789abcdefULL,
+	    0x9e3779b97f4a7c15ULL };	/* as random as the daemon's */
 
 	ck_assert_ptr_nonnull(work = proto_work_new(&key));
 	ck_assert_int_eq(addr_cidr_parse(&admin[0], "127.0.0.0/8"), 0);
@@ -647,6 +648,60 @@ START_TEST(duplicate_among_many_members_is_found)
 	expect_message(req, PROTO_BAD_REQUEST, "duplicate member \"m17\"");
 	snprintf(req + n, sizeof(req) - n, ",\"m299\":0}");
 	expect_message(req, PROTO_BAD_REQUEST, "duplicate member \"m299\"");
+}
+END_TEST
+
+/* Names past 8 bytes take the other hash; names that differ only in
+ * trailing NULs share a word of the short hash and are still distinct. */
+START_TEST(duplicate_long_names_and_nul_tails)
+{
+	static const char nuls[] = "\\u0000\\u0000\\u0000\\u0000\\u0000"
+	    "\\u0000\\u0000";
+	char req[4096];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(req, sizeof(req), "{\"op\":\"ping\"");
+	for (i = 0; i < 100; i++)
+		n += (size_t)snprintf(req + n, sizeof(req) - n,
+		    ",\"a-rather-long-name-%d\":0", i);
+	for (i = 0; i < 8; i++)
+		n += (size_t)snprintf(req + n, sizeof(req) - n, ",\"z%.*s\":0",
+		    6 * i, nuls);
+	snprintf(req + n, sizeof(req) - n, "}");
+	expect_text(req, "{\"ok\":true,\"op\":\"ping\"}");
+	snprintf(req + n, sizeof(req) - n, ",\"a-rather-long-name-42\":1}");
+	expect_message(req, PROTO_BAD_REQUEST,
+	    "duplicate member \"a-rather-long-name-42\"");
+	snprintf(req + n, sizeof(req) - n, ",\"z\\u0000\\u0000\":1}");
+	expect_message(req, PROTO_BAD_REQUEST,
+	    "duplicate member \"z\\u0000\\u0000\"");
+}
+END_TEST
+
+/* The table is emptied by a new generation, not by writing: 65 536
+ * tables on, the generations wrap, and no mark left from the first may
+ * pass for a member.  The small tables between never touch the large
+ * table's upper slots, so those marks are still there when the large
+ * request comes again. */
+START_TEST(duplicate_table_survives_its_generations)
+{
+	char big[4096], small[128];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(big, sizeof(big), "{\"op\":\"ping\"");
+	for (i = 0; i < 300; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, ",\"m%d\":0", i);
+	snprintf(big + n, sizeof(big) - n, "}");
+	expect_text(big, "{\"ok\":true,\"op\":\"ping\"}");
+	for (i = 0; i < 65534; i++) {	/* the next is table 65 537 */
+		snprintf(small, sizeof(small), "{\"op\":\"ping\",\"a\":0,"
+		    "\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"x%d\":0}",
+		    i);
+		reply_free(ask(small));
+	}
+	expect_text(big, "{\"ok\":true,\"op\":\"ping\"}");
 }
 END_TEST
 
@@ -1452,6 +1507,8 @@ proto_suite(void)
 	tcase_add_test(tc, escaped_key_names_match);
 	tcase_add_test(tc, duplicate_member_names_are_bad_request);
 	tcase_add_test(tc, duplicate_among_many_members_is_found);
+	tcase_add_test(tc, duplicate_long_names_and_nul_tails);
+	tcase_add_test(tc, duplicate_table_survives_its_generations);
 	tcase_add_test(tc, duplicates_inside_data_are_echoed);
 	tcase_add_test(tc, names_and_op_are_compared_unescaped);
 	tcase_add_test(tc, answers_are_not_answered);

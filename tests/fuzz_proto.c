@@ -106,7 +106,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct addr_cidr admin;
 	struct proto_env env;
 	struct dgram_meta m4, m6;
-	struct siphash_key key = { 1, 2 };
+	struct siphash_key key = { 0x0123456789abcdefULL,
+	    0x9e3779b97f4a7c15ULL };
 
 	if (work == NULL && (work = proto_work_new(&key)) == NULL)
 		return 0;
