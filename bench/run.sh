@@ -71,8 +71,9 @@ b_find() {
 
 # b_tree_stat PID WHAT: the sum over PID and all its descendants (NSD
 # answers from a child of a child of the process started) of WHAT: cpu,
-# the clock ticks of user + system time (all threads), or rss, the
-# resident KiB (/proc/PID/stat; shared pages count once per process).
+# the clock ticks of user + system time (all threads), user, those of
+# user time alone, or rss, the resident KiB (/proc/PID/stat; shared pages
+# count once per process).
 b_tree_stat() {
 	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" -v what="$2" \
 	    -v kib="$(($(getconf PAGESIZE) / 1024))" '
@@ -80,7 +81,7 @@ b_tree_stat() {
 		pid = $1
 		sub(/^.*\) /, "")	# past the command, which may hold spaces
 		parent[pid] = $2
-		v[pid] = (what == "cpu") ? $12 + $13 : $22 * kib
+		v[pid] = what == "cpu" ? $12 + $13 : what == "user" ? $12 : $22 * kib
 	}
 	END {
 		for (p in parent) {
@@ -162,7 +163,7 @@ b_row() {
 	# over the measured seconds alone.
 	if [ -n "${B_CPU_AFTER:-}" ]; then
 		sleep "$B_CPU_AFTER"
-		m0=$(b_cpu_ticks "$pid") u0=$(b_now)
+		m0=$(b_cpu_ticks "$pid") mu0=$(b_tree_stat "$pid" user) u0=$(b_now)
 	fi
 	wait $gen
 	status=$?
@@ -171,13 +172,16 @@ b_row() {
 	if [ -n "${B_CPU_AFTER:-}" ]; then
 		# The server's share of a core from u0 to t1 (pktbench's measured
 		# window, give or take the few milliseconds of its exit), over the
-		# answers per second of that window.
-		awk -v m0="$m0" -v m1="$c1" -v s="$u0" -v e="$t1" \
+		# answers per second of that window: "CPU USER" us per answer.
+		awk -v m0="$m0" -v m1="$c1" -v mu0="$mu0" \
+		    -v mu1="$(b_tree_stat "$pid" user)" -v s="$u0" -v e="$t1" \
 		    -v hz="$(getconf CLK_TCK)" \
 		    -v n="$(b_field "$B_DIR/$row.json" received)" \
 		    -v d="$(b_field "$B_DIR/$row.json" duration_s)" 'BEGIN {
 			if (e > s && n > 0 && d > 0)
-				printf "%.3f\n", (m1 - m0) / hz / (e - s) / (n / d) * 1e6
+				printf "%.3f %.3f\n",
+				    (m1 - m0) / hz / (e - s) / (n / d) * 1e6,
+				    (mu1 - mu0) / hz / (e - s) / (n / d) * 1e6
 		}' >"$B_DIR/$row.cpu"
 	fi
 	if [ $status -ne 0 ] || [ ! -s "$B_DIR/$row.json" ]; then
@@ -344,16 +348,15 @@ b_shape_gen() {
 		return s
 	}
 	# prefix, then unit as many times as fits beside suffix in max bytes
-	function fill(prefix, unit, suffix) {
-		return prefix rep(unit, int((max - length(prefix) -
-		    length(suffix)) / length(unit))) suffix
+	function fill(prefix, unit, suffix,   room) {
+		room = max - length(prefix) - length(suffix)
+		return prefix rep(unit, int(room / length(unit))) suffix
 	}
 	# prefix, then ,"NAME<m>":0 for m = 0, 1, ... as long as they fit
 	# beside suffix
 	function members(prefix, name, suffix,   s, m) {
 		s = prefix
-		for (m = 0; length(s) + length(",\"" name m "\":0") +
-		    length(suffix) <= max; m++)
+		for (m = 0; length(s ",\"" name m "\":0" suffix) <= max; m++)
 			s = s ",\"" name m "\":0"
 		return s suffix
 	}
@@ -385,19 +388,19 @@ b_shape_gen() {
 SHAPES="zeros floats nest objnest objs escapes utf8 members escnames dup_end badjson_end badutf8_end toodeep"
 b_shape_what() {
 	case $1 in
-	zeros) echo "echo, data [0,0,...]:ok" ;;
-	floats) echo "echo, data [-1.25e-300,...]:ok" ;;
-	nest) echo "echo, data [[[...]]] $SHAPE_DEPTH deep:ok" ;;
-	objnest) echo 'echo, data {"":{"":...}}:ok' ;;
-	objs) echo "echo, data [{},{},...]:ok" ;;
-	escapes) echo 'ping, pad of \u00e9\n\":ok' ;;
-	utf8) echo "ping, pad of 2-4 byte UTF-8:ok" ;;
-	members) echo 'ping, "a0":0,"a1":0,...:ok' ;;
-	escnames) echo 'ping, "\u00610":0,...:ok' ;;
-	dup_end) echo "members, duplicate at the end:bad_request" ;;
-	badjson_end) echo "zeros, invalid JSON at the end:bad_json" ;;
-	badutf8_end) echo "utf8, invalid UTF-8 at the end:bad_json" ;;
-	toodeep) echo "nest, $((SHAPE_DEPTH + 1)) deep (too deep):bad_json" ;;
+	zeros) printf '%s\n' "echo, data [0,0,...]:ok" ;;
+	floats) printf '%s\n' "echo, data [-1.25e-300,...]:ok" ;;
+	nest) printf '%s\n' "echo, data [[[...]]] $SHAPE_DEPTH deep:ok" ;;
+	objnest) printf '%s\n' 'echo, data {"":{"":...}}:ok' ;;
+	objs) printf '%s\n' "echo, data [{},{},...]:ok" ;;
+	escapes) printf '%s\n' 'ping, pad of \u00e9\n\":ok' ;;
+	utf8) printf '%s\n' "ping, pad of 2-4 byte UTF-8:ok" ;;
+	members) printf '%s\n' 'ping, "a0":0,"a1":0,...:ok' ;;
+	escnames) printf '%s\n' 'ping, "\u00610":0,...:ok' ;;
+	dup_end) printf '%s\n' "members, duplicate at the end:bad_request" ;;
+	badjson_end) printf '%s\n' "zeros, invalid JSON at the end:bad_json" ;;
+	badutf8_end) printf '%s\n' "utf8, invalid UTF-8 at the end:bad_json" ;;
+	toodeep) printf '%s\n' "nest, $((SHAPE_DEPTH + 1)) deep (too deep):bad_json" ;;
 	esac
 }
 # b_shape_answer PORT FILE: "BYTES KIND" of the answer to FILE (KIND ok or
@@ -451,7 +454,7 @@ if b_start shapes "$PIN_SRV" "$PKTINFOD" -p 0 -w 1 --log-level warn \
 	# Each shape's CPU per answer over the cheaper of the ping rows just
 	# before and after it: "ROW CPU PING-CPU RATIO" per shape.
 	printf '%s\n' $SHAPE_ROWS | while read -r r; do
-		printf '%s %s\n' "$r" "$(cat "$B_DIR/$r.cpu" 2>/dev/null)"
+		printf '%s %s\n' "$r" "$(cut -d' ' -f1 "$B_DIR/$r.cpu" 2>/dev/null)"
 	done | awk '
 		{ row[NR] = $1; cpu[NR] = $2 }
 		END {
@@ -767,11 +770,11 @@ if [ -n "$SHAPE_ROWS" ]; then
 	echo "pktbench $LOAD --payload-file, $SHAPE_LOAD; CPU: the daemon's user + system"
 	echo "time over the measured seconds / the answers in them"
 	echo
-	printf '| %-12s | %-40s | %5s | %-18s | %9s | %7s | %6s |\n' \
-	    shape request bytes answer 'answers/s' 'CPU us' 'x ping'
-	printf '| %-12s | %-40s | %5s | %-18s | %9s | %7s | %6s |\n' \
+	printf '| %-12s | %-40s | %5s | %-18s | %9s | %7s | %7s | %6s |\n' \
+	    shape request bytes answer 'answers/s' 'CPU us' 'user us' 'x ping'
+	printf '| %-12s | %-40s | %5s | %-18s | %9s | %7s | %7s | %6s |\n' \
 	    ------------ "$(printf '%40s' '' | tr ' ' -)" ----- \
-	    ------------------ --------- ------- ------
+	    ------------------ --------- ------- ------- ------
 	for r in $SHAPE_ROWS; do
 		s=${r#shp_}
 		case $s in
@@ -782,24 +785,31 @@ if [ -n "$SHAPE_ROWS" ]; then
 			bytes=$(wc -c <"$B_DIR/shape_$s.bin" | tr -d ' ')
 			set -- $(cat "$B_DIR/$r.ans")
 			ans="$2, $1 B"
+			[ "$2" = none ] && ans="no answer"
+			[ "$2" = "?" ] && ans="not checked"
 			[ "$2" = "$want" ] || [ "$2" = "?" ] || ans="$ans (WANTED $want)"
 			;;
 		esac
-		awk -v s="$s" -v what="$what" -v bytes="$bytes" -v ans="$ans" \
-		    -v rps="$(b_rps "$r")" -v cpu="$(cat "$B_DIR/$r.cpu" 2>/dev/null)" \
+		# (what through the environment: awk -v would read its
+		# backslashes as escapes)
+		set -- $(cat "$B_DIR/$r.cpu" 2>/dev/null)
+		what=$what awk -v s="$s" -v bytes="$bytes" -v ans="$ans" \
+		    -v rps="$(b_rps "$r")" -v cpu="${1:-}" -v user="${2:-}" \
 		    -v ratio="$(awk -v r="$r" '$1 == r { print $4 }' "$B_DIR/shapes.ratios")" \
 		    -v worst="$([ "$r" = "$SHAPE_WORST" ] && echo 1)" 'BEGIN {
 			if (s ~ /^ping/) s = "ping"
-			printf "| %-12s | %-40s | %5d | %-18s | %9.0f | %7s | %6s |%s\n",
-			    s, what, bytes, ans, rps,
+			printf "| %-12s | %-40s | %5d | %-18s | %9.0f | %7s | %7s | %6s |%s\n",
+			    s, ENVIRON["what"], bytes, ans, rps,
 			    cpu == "" ? "-" : sprintf("%.2f", cpu),
+			    user == "" ? "-" : sprintf("%.2f", user),
 			    ratio == "" ? "" : sprintf("%.2f", ratio),
 			    worst ? " <- worst case" : ""
 		}'
 	done
 	echo
-	echo "x ping: CPU per answer over the cheaper of the ping rows just before and"
-	echo "after.  answer: what the shape is answered (tests/udpq, once), and its size."
+	echo "CPU us: user + system time per answer (user us: user time alone); x ping:"
+	echo "CPU per answer over the cheaper of the ping rows just before and after."
+	echo "answer: what the shape is answered (tests/udpq, once), and its size."
 fi
 
 # --- the targets ----------------------------------------------------------
@@ -857,7 +867,7 @@ if [ -n "$SHAPE_WORST" ]; then
 	set -- $(grep "^$SHAPE_WORST " "$B_DIR/shapes.ratios")
 	r=$(printf '%.2f' "$4")
 	b_target "worst-case request shape <= 4x a ping's CPU per answer" \
-	    "$r" "<=" 4 "${r}x (${SHAPE_WORST#shp_}: $2 us per answer, ping $3 us beside it)"
+	    "$r" "<=" 4 "${r}x (${SHAPE_WORST#shp_}: $(printf '%.2f' "$2") us of CPU per answer, ping $(printf '%.2f' "$3") us beside it)"
 else
 	echo "SKIP  worst-case request shape <= 4x a ping's CPU per answer: no shape rows"
 fi
