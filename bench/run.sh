@@ -1,14 +1,19 @@
 # bench/run.sh: what `make bench` runs — one pass on loopback that puts the
-# bare reflector, pktinfod and (when installed) Unbound and dnsmasq under the
-# same pktbench load, the server pinned to CPU 0 and pktbench to CPU 1,
-# prints one table with each row's ratio to the reflector, then checks the
-# targets of ISSUE 5 and prints PASS or MISS for each.  It installs nothing.
-# A missed target is reported, not fatal (a noisy machine must not fail
-# make); the exit status is 1 only when a server could not be run.
+# bare reflector, pktinfod and (when installed) Unbound, Knot DNS, NSD and
+# dnsmasq under the same pktbench load, the server pinned to CPU 0 and
+# pktbench to CPU 1, prints one table with each row's ratio to the
+# reflector and one of the worst-case request shapes' CPU per answer
+# against a ping's, then checks the targets of ISSUE 13 (and those of
+# ISSUE 5 and 11 it kept) and prints PASS, MISS or SKIP for each.  It
+# installs nothing.  A missed target is reported, not fatal (a noisy
+# machine must not fail make); the exit status is 1 only when a server
+# could not be run.
 #
-# Environment: top_builddir (where pktinfod, pktbench and bench/reflector
-# are; make bench sets it), BENCH_SECONDS (measured seconds per row,
-# default 4), BENCH_WARMUP (seconds of load before each row, default 1).
+# Environment: top_builddir (where pktinfod, pktbench, bench/reflector and
+# tests/udpq are; make bench sets it), BENCH_SECONDS (measured seconds per
+# row, default 4), BENCH_WARMUP (seconds of load before each row, default
+# 1), BENCH_SHAPE_SECONDS (measured seconds per worst-case shape row,
+# default 2, after 0.5 s of warm-up).
 
 set -u
 
