@@ -750,9 +750,10 @@ done
 echo
 echo "x refl: requests/s over the better of the reflector rows just before and"
 echo "after (1 x 1 rows: over the reflector's 1 x 1 row; a reflector row: over"
-echo "itself).  CPU in percent of one core: srv the server's,"
-echo "gen pktbench's, other anything else's (another busy process makes the"
-echo "row unreliable).  RSS: the server's VmRSS before -> after the row."
+echo "itself).  CPU in percent of one core: srv the server's (all its threads"
+echo "and processes), gen pktbench's, other anything else's (another busy"
+echo "process makes the row unreliable).  RSS: the server's resident KiB (all"
+echo "its processes) before -> after the row."
 echo "(*) -w 2 gets CPUs 0 and 1, so its workers share CPU 1 with pktbench."
 [ -n "$UNBOUND_NOTE" ] && echo "$UNBOUND_NOTE"
 [ -n "$KNOT_NOTE" ] && echo "$KNOT_NOTE"
