@@ -378,9 +378,9 @@ wait_routes() {
 # --- Queries -----------------------------------------------------------
 
 # batch NS COUNT TIMEOUT V4 V6 ADDR...: COUNT whoami queries from each
-# ADDR of NS, each from a port of its own (a udpq each), to V4 or V6 by
-# family; one line per query: udpq's "from SRC PORT LEN<TAB>ANSWER", or
-# "none ADDR".
+# ADDR of NS, each from a socket and port of its own (one udpq -k per
+# address), to V4 or V6 by family; one line per query: udpq's "from SRC
+# PORT LEN<TAB>ANSWER", or "none ADDR" for each query left unanswered.
 batch() {
 	nsn=$(t_ns "$1") count=$2 tmo=$3 v4=$4 v6=$5
 	shift 5
@@ -388,11 +388,17 @@ batch() {
 	    udpq=$1 req=$2 count=$3 tmo=$4 v4=$5 v6=$6 port=$7; shift 7
 	    for a in "$@"; do
 		case $a in *:*) vip=$v6 ;; *) vip=$v4 ;; esac
-		i=0
-		while [ $i -lt "$count" ]; do
-		    "$udpq" -t "$tmo" -b "$a" "$vip" "$port" "$req" ||
-			echo "none $a"
-		    i=$((i + 1))
+		n=0
+		while IFS= read -r l; do
+		    [ -n "$l" ] || continue
+		    printf "%s\n" "$l"
+		    n=$((n + 1))
+		done <<-EOF
+		$("$udpq" -k "$count" -t "$tmo" -b "$a" "$vip" "$port" "$req")
+		EOF
+		while [ $n -lt "$count" ]; do
+		    echo "none $a"
+		    n=$((n + 1))
 		done
 	    done' sh "$UDPQ" "$REQ" "$count" "$tmo" "$v4" "$v6" "$SPORT" "$@"
 }
@@ -429,6 +435,18 @@ share() {
 	    '[.local[] | select(.addr == $a or .addr == $b) | .rx] | add // 0'
 }
 
+# both NAME COUNT: batch from ca and cb at once, COUNT queries from each
+# of their 16 addresses; the answers in NAME.ca, NAME.cb and NAME.
+both() {
+	b0=$(now_ms)
+	batch ca "$2" 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/$1.ca" &
+	bpid=$!
+	batch cb "$2" 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/$1.cb"
+	wait $bpid
+	cat "$T_DIR/$1.ca" "$T_DIR/$1.cb" >"$T_DIR/$1"
+	t_log "$1: $((32 * $2)) queries in $(($(now_ms) - b0)) ms"
+}
+
 healthcheck_start() {
 	# shellcheck disable=SC2086
 	nsn=$(t_ns s$1)
@@ -448,17 +466,20 @@ t_check "contrib/bird.conf with contrib/bird-local.conf parses (bird -p)" \
 # The captures take a second or two to start: start them all now.
 cap_start
 
+# BIRD first (the servers connect a second after they start), the
+# daemons meanwhile, then the health checks, which announce the VIP.
+router_bird
 for n in 1 2 3; do
 	server_bird $n
 done
-router_bird
-for ns in s1 s2 s3 rt; do
-	bird_ready $ns
-done
-
 for n in 1 2 3; do
 	t_netns_daemon s$n s$n -w 1 -l "[::]:$SPORT"
 	eval "SRV_PID_$n=\$DAEMON_PID"
+done
+for ns in rt s1 s2 s3; do
+	bird_ready $ns
+done
+for n in 1 2 3; do
 	healthcheck_start $n
 done
 
@@ -485,11 +506,7 @@ phase "1. ECMP spread"
 
 for n in 1 2 3; do eval "SHARE0_$n=\$(share $n)"; done
 cap_mark rca 192.0.2.10 20001
-batch ca 10 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/p1.ca" &
-p1a=$!
-batch cb 10 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/p1.cb"
-wait $p1a
-cat "$T_DIR/p1.ca" "$T_DIR/p1.cb" >"$T_DIR/p1"
+both p1 10
 t_eq "1: 320 queries from 32 addresses, all answered" "320 0" \
     "$(answered "$T_DIR/p1") $(unanswered "$T_DIR/p1")"
 t_eq "1: every answer comes from the VIP and port $SPORT (udpq)" 320 \
@@ -571,11 +588,7 @@ t_log "3: during the withdrawal: $(answered "$T_DIR/p3.window") answered, $(unan
 t_eq "3: during the withdrawal no answer came from anything but the VIP" "" \
     "$(others "$T_DIR/p3.window" $VIP4 $VIP6)"
 
-batch ca 3 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/p3.ca" &
-p3a=$!
-batch cb 3 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/p3.cb"
-wait $p3a
-cat "$T_DIR/p3.ca" "$T_DIR/p3.cb" >"$T_DIR/p3"
+both p3 3
 t_eq "3: s2 withdrawn: 96 queries, all answered, all from the VIP" "96 96" \
     "$(answered "$T_DIR/p3") $(from_vip "$T_DIR/p3" $VIP4 $VIP6)"
 spread=$(servers "$T_DIR/p3")
@@ -592,11 +605,7 @@ return_ms=$(($(now_ms) - t0))
 t_log "3: s2's pktinfod back; its routes returned after $return_ms ms"
 t_check "3: the health check announced s2 again within $WITHDRAW_BOUND_MS ms ($return_ms ms)" \
     [ "$return_ms" -le "$WITHDRAW_BOUND_MS" ]
-batch ca 3 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/p3b.ca" &
-p3a=$!
-batch cb 3 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/p3b.cb"
-wait $p3a
-cat "$T_DIR/p3b.ca" "$T_DIR/p3b.cb" >"$T_DIR/p3b"
+both p3b 3
 t_eq "3: s2 back: 96 queries, all answered, all from the VIP" "96 96" \
     "$(answered "$T_DIR/p3b") $(from_vip "$T_DIR/p3b" $VIP4 $VIP6)"
 spread=$(servers "$T_DIR/p3b")
@@ -696,11 +705,7 @@ done
 t_eq "2: the routes are still via all three servers" "$S_GW4 $S_GW6" \
     "$(nexthops $VIP4) $(nexthops $VIP6)"
 cap_mark rca 192.0.2.10 20002
-batch ca 3 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/p2.ca" &
-p2a=$!
-batch cb 3 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/p2.cb"
-wait $p2a
-cat "$T_DIR/p2.ca" "$T_DIR/p2.cb" >"$T_DIR/p2"
+both p2 3
 t_log "2: naive servers: $(answered "$T_DIR/p2") of 96 answered, $(from_vip "$T_DIR/p2" $VIP4 $VIP6) from the VIP; the others from: $(others "$T_DIR/p2" $VIP4 $VIP6)"
 t_eq "2: negative control: no answer comes from the VIP" 0 \
     "$(from_vip "$T_DIR/p2" $VIP4 $VIP6)"
