@@ -32,7 +32,8 @@
 #  1. 320 whoami queries from 32 client addresses, each from a port of
 #     its own, are spread over all three servers (whoami names the
 #     server's uplink; each server's stats counts its share) and every
-#     answer comes from the VIP (udpq, pktq, and tshark on ca's link);
+#     answer comes from the VIP (udpq, pktq, and tshark on ca's link,
+#     captured at its router end, rca);
 #  3. the health check withdraws a server whose pktinfod stops within
 #     WITHDRAW_BOUND_MS; meanwhile no client gets an answer from anything
 #     but the VIP, afterwards every query is answered by the two others;
