@@ -13,9 +13,10 @@ cd "$(dirname "$0")"
 # valgrind and clang with its sanitizer runtime, libclang-rt-dev, check
 # memory; curl scrapes the metrics endpoint and promtool, from prometheus,
 # checks what it serves; dpkg-dev, debhelper and lintian build and check
-# the Debian package, systemd's systemd-analyze its unit).
+# the Debian package, systemd's systemd-analyze its unit; bird2 is the
+# BGP daemon of the anycast test, tests/t_anycast.sh).
 PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev libbsd-dev check libsystemd-dev"
-PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev curl prometheus dpkg-dev debhelper lintian systemd"
+PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev curl prometheus dpkg-dev debhelper lintian systemd bird2"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

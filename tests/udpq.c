@@ -3,14 +3,18 @@
  * prints the source of every datagram it receives exactly as the kernel
  * reported it.
  *
- * usage: udpq [-b LOCALADDR] [-P LOCALPORT] [-t TIMEOUT_MS] [-n|-m COUNT] [-B]
- *             [-C] [-a] [-S] [-f FILE] ADDR PORT [PAYLOAD]
+ * usage: udpq [-b LOCALADDR] [-P LOCALPORT] [-t TIMEOUT_MS] [-n|-m|-k COUNT]
+ *             [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT [PAYLOAD]
  *   -P  bind this local port (with -b, or the wildcard address)
  *   -n  send the payload COUNT times, as fast as the socket takes it, then
  *   wait for answers (a burst a shell loop could not make)
  *   -m  send the payload once from each of COUNT source addresses, from
  *   127.1.0.1 on (an IPv4 ADDR on loopback only), answers not awaited: a
  *   flood of distinct sources
+ *   -k  send the payload once from each of COUNT sockets, each bound to
+ *   LOCALADDR (or the wildcard) and a port of its own the kernel picks,
+ *   then print every answer until each socket has had one or none comes
+ *   for the timeout: COUNT clients in one process (with -C each connected)
  *   -B  SO_BROADCAST   -C  connect() first   -a  wait for all answers until
  *   the timeout instead of stopping at the first   -S  say "sent" on stderr
  *   once the query is out   -f  payload from FILE
@@ -32,7 +36,7 @@
 
 struct args {
 	const char *local, *local_port, *file, *host, *port, *payload;
-	long count, sources;
+	long count, sources, sockets;
 	int timeout_ms, broadcast, connected, all, say_sent;
 };
 
@@ -65,12 +69,13 @@ parse_args(struct args *a, int argc, char **argv)
 	memset(a, 0, sizeof(*a));
 	a->timeout_ms = 1000;
 	a->count = 1;
-	while ((ch = getopt(argc, argv, "b:P:t:n:m:BCaSf:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:P:t:n:m:k:BCaSf:")) != -1) {
 		switch (ch) {
 		case 'b': a->local = optarg; break;
 		case 'P': a->local_port = optarg; break;
 		case 'n': a->count = atol(optarg); break;
 		case 'm': a->sources = atol(optarg); break;
+		case 'k': a->sockets = atol(optarg); break;
 		case 't': a->timeout_ms = atoi(optarg); break;
 		case 'B': a->broadcast = 1; break;
 		case 'C': a->connected = 1; break;
@@ -80,7 +85,9 @@ parse_args(struct args *a, int argc, char **argv)
 		default: return -1;
 		}
 	}
-	if (a->count < 1)
+	if (a->count < 1 || a->sockets < 0 || a->sockets > 1000 ||
+	    (a->sockets > 0 && (a->local_port != NULL || a->count > 1 ||
+	    a->sources > 0)))
 		return -1;
 	if (argc - optind < 2 || argc - optind > 3 ||
 	    (a->file == NULL) == (argc - optind == 2))
@@ -207,6 +214,60 @@ from_many(const struct sockaddr_storage *to, socklen_t tolen,
 	return 0;
 }
 
+/* One datagram from each of a->sockets sockets, each on a port of its own
+ * (bound, and connected with -C, as open_socket does), then every answer,
+ * until each socket has had one or none comes for the timeout. */
+static int
+from_sockets(const struct args *a, const struct sockaddr_storage *to,
+    socklen_t tolen, const char *payload, size_t n)
+{
+	static struct pollfd pfd[1000];
+	static char buf[65536];
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	ssize_t got;
+	long i, open = 0, answered = 0;
+	int rc = 0;
+
+	for (i = 0; i < a->sockets; i++) {
+		if ((pfd[i].fd = open_socket(a, to, tolen)) == -1 ||
+		    (a->connected ? send(pfd[i].fd, payload, n, 0) :
+		    sendto(pfd[i].fd, payload, n, 0, (const struct sockaddr *)to,
+		    tolen)) == -1) {
+			fprintf(stderr, "udpq: socket %ld of %ld: %s\n", i + 1,
+			    a->sockets, strerror(errno));
+			if (pfd[i].fd != -1)
+				close(pfd[i].fd);
+			rc = 2;
+			break;
+		}
+		pfd[i].events = POLLIN;
+		open++;
+	}
+	while (rc == 0 && answered < open &&
+	    poll(pfd, (nfds_t)open, a->timeout_ms) > 0) {
+		for (i = 0; i < open; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & POLLIN))
+				continue;
+			fromlen = sizeof(from);
+			got = recvfrom(pfd[i].fd, buf, sizeof(buf), 0,
+			    (struct sockaddr *)&from, &fromlen);
+			if (got < 0)
+				continue;
+			print_datagram(&from, fromlen, buf, got);
+			close(pfd[i].fd);
+			pfd[i].fd = -1;	/* poll ignores it from now on */
+			answered++;
+		}
+	}
+	for (i = 0; i < open; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	if (rc != 0)
+		return rc;
+	return answered > 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,7 +281,7 @@ main(int argc, char **argv)
 
 	if (parse_args(&a, argc, argv) == -1) {
 		fprintf(stderr, "usage: udpq [-b LOCAL] [-P LPORT] [-t MS] "
-		    "[-n|-m COUNT] [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT "
+		    "[-n|-m|-k COUNT] [-B] [-C] [-a] [-S] [-f FILE] ADDR PORT "
 		    "[PAYLOAD]\n");
 		return 2;
 	}
@@ -233,6 +294,10 @@ main(int argc, char **argv)
 	if (a.sources > 0) {
 		close(fd);
 		return from_many(&to, tolen, payload, (size_t)n, a.sources);
+	}
+	if (a.sockets > 0) {
+		close(fd);
+		return from_sockets(&a, &to, tolen, payload, (size_t)n);
 	}
 	for (i = 0; i < a.count; i++) {
 		if ((a.connected ? send(fd, payload, (size_t)n, 0) :
