@@ -121,7 +121,11 @@ t_capture_start() {
 	T_CAPTURE_N=$((${T_CAPTURE_N:-0} + 1))
 	T_CAPTURE_OUT="$T_DIR/capture.$T_CAPTURE_N"
 	T_CAPTURE_NS=$1
-	t_nsx "$1" env TMPDIR="$T_DIR" tshark -n -l -i "$2" -a duration:60 \
+	# Not through t_nsx: a function run in the background is a subshell,
+	# and its pid would be the subshell's, not tshark's (ip netns exec
+	# becomes tshark).
+	ip netns exec "$(t_ns "$1")" env TMPDIR="$T_DIR" \
+	    tshark -n -l -i "$2" -a duration:60 \
 	    -f "($3) or (udp dst port 9)" -T fields -E separator=' ' \
 	    -e ip.src -e ipv6.src -e udp.srcport -e udp.dstport \
 	    >"$T_CAPTURE_OUT" 2>"$T_CAPTURE_OUT.err" &
