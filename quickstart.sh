@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 # memory; curl scrapes the metrics endpoint and promtool, from prometheus,
 # checks what it serves; dpkg-dev, debhelper and lintian build and check
 # the Debian package, systemd's systemd-analyze its unit; bird2 is the
-# BGP daemon of the anycast test, tests/t_anycast.sh).
+# BGP daemon of the anycast test, tests/integration/t_anycast.sh).
 PKGS_BUILD="build-essential autoconf automake pkg-config libevent-dev libcjson-dev libbsd-dev check libsystemd-dev"
 PKGS_TEST="jq strace iproute2 tshark valgrind clang libclang-rt-dev curl prometheus dpkg-dev debhelper lintian systemd bird2"
 
@@ -43,7 +43,7 @@ build() {
 }
 
 # Static mingw builds of libevent, cJSON and Check, kept between runs; the
-# script also installs the cross compiler and Wine (ci/WINDOWS.md).
+# script also installs the cross compiler and Wine (.ci/WINDOWS.md).
 W64DEPS=${PKTINFOD_W64DEPS:-${XDG_CACHE_HOME:-$HOME/.cache}/pktinfod/w64deps}
 DEPS_LOG=""
 deps_pid=""
@@ -60,7 +60,7 @@ cleanup() {
 # low priority, while the Linux part builds and tests.
 start_windows_deps() {
 	DEPS_LOG=$(mktemp "${TMPDIR:-/tmp}/pktinfod-windows-deps.XXXXXX")
-	nice -n 19 sh ci/windows-deps.sh "$W64DEPS" >"$DEPS_LOG" 2>&1 &
+	nice -n 19 sh .ci/windows-deps.sh "$W64DEPS" >"$DEPS_LOG" 2>&1 &
 	deps_pid=$!
 }
 
@@ -83,7 +83,7 @@ test_windows() {
 	    PKG_CONFIG_LIBDIR="$W64DEPS/lib/pkgconfig" \
 	    --with-native-build="$PWD/../_build" &&
 	    make -j"$(nproc)" && make -j"$(nproc)" check) ||
-	    { cat _build-w64/tests/*.log; exit 1; }
+	    { cat _build-w64/tests/*/*.log; exit 1; }
 	echo "quickstart: Windows part took $(($(date +%s) - win_start)) s" \
 	    "after the Linux part"
 }
@@ -95,7 +95,7 @@ case "${1:-}" in
 run)
 	install_missing $PKGS_BUILD
 	build
-	exec ./_build/pktinfod
+	exec ./_build/pktinfod/pktinfod
 	;;
 test)
 	install_missing $PKGS_BUILD $PKGS_TEST
@@ -104,12 +104,12 @@ test)
 	rm -rf _build
 	build --enable-werror
 	(cd _build && make -j"$(nproc)" check) ||
-	    { cat _build/tests/*.log; exit 1; }
+	    { cat _build/tests/*/*.log; exit 1; }
 	(cd _build && make -j"$(nproc)" distcheck \
 	    DISTCHECK_CONFIGURE_FLAGS=--enable-werror)
 	# Not in make check: it needs root and debian/, which the dist
 	# tarball leaves out.  77 is its skip (not root, outside CI).
-	sh tests/t_package.sh || [ $? -eq 77 ]
+	sh tests/integration/t_package.sh || [ $? -eq 77 ]
 	sh tests/sanitize.sh
 	test_windows
 	;;
@@ -118,7 +118,7 @@ test-windows)
 	start_windows_deps
 	[ -x configure ] || autoreconf -fi
 	build
-	(cd _build && make -j"$(nproc)" tests/udpq)
+	(cd _build && make -j"$(nproc)" tests/tools/udpq)
 	test_windows
 	;;
 *)

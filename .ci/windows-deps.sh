@@ -1,5 +1,5 @@
 #!/bin/sh
-# ci/windows-deps.sh PREFIX — static x86_64-w64-mingw32 copies of libevent,
+# .ci/windows-deps.sh PREFIX — static x86_64-w64-mingw32 copies of libevent,
 # cJSON and Check, built from Debian's own source packages into PREFIX
 # (include/, lib/, lib/pkgconfig/), for ./configure --host=x86_64-w64-mingw32
 # with PKG_CONFIG_LIBDIR=PREFIX/lib/pkgconfig.  Also installs the cross
@@ -16,7 +16,7 @@ SRC_PKGS="libevent cjson check"
 TOOL_PKGS="gcc-mingw-w64-x86-64-posix cmake ninja-build make pkg-config
     dpkg-dev wine"
 
-usage() { echo "usage: ci/windows-deps.sh PREFIX" >&2; exit 2; }
+usage() { echo "usage: .ci/windows-deps.sh PREFIX" >&2; exit 2; }
 if [ $# -ne 1 ] || [ -z "$1" ]; then usage; fi
 case $1 in
 /*) PREFIX=$1 ;;

@@ -9,20 +9,21 @@
 # machine must not fail make); the exit status is 1 only when a server
 # could not be run.
 #
-# Environment: top_builddir (where pktinfod, pktbench, bench/reflector and
-# tests/udpq are; make bench sets it), BENCH_SECONDS (measured seconds per
-# row, default 4), BENCH_WARMUP (seconds of load before each row, default
-# 1), BENCH_SHAPE_SECONDS (measured seconds per worst-case shape row,
-# default 2, after 0.5 s of warm-up).
+# Environment: top_builddir (where pktinfod/pktinfod, pktbench/pktbench,
+# bench/reflector and tests/tools/udpq are; make bench sets it),
+# BENCH_SECONDS (measured seconds per row, default 4), BENCH_WARMUP
+# (seconds of load before each row, default 1), BENCH_SHAPE_SECONDS
+# (measured seconds per worst-case shape row, default 2, after 0.5 s of
+# warm-up).
 
 set -u
 
 : "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
-PKTINFOD="$top_builddir/pktinfod"
-PKTBENCH="$top_builddir/pktbench"
+PKTINFOD="$top_builddir/pktinfod/pktinfod"
+PKTBENCH="$top_builddir/pktbench/pktbench"
 REFLECTOR="$top_builddir/bench/reflector"
 # Only to check what the worst-case shapes are answered (make bench builds it).
-UDPQ="$top_builddir/tests/udpq"
+UDPQ="$top_builddir/tests/tools/udpq"
 SECONDS_ROW=${BENCH_SECONDS:-4}
 WARMUP=${BENCH_WARMUP:-1}
 # The load of ISSUE 5: 8 sockets x 32 requests in flight.
@@ -335,8 +336,8 @@ fi
 # {"id":"000000000000" as pktbench's own requests do.  pktbench sends a
 # file verbatim (--payload-file) and matches answers in order, so error
 # answers count like any other; what each shape is answered is checked
-# once with tests/udpq before it is loaded.  The nesting limit is cJSON's
-# CJSON_NESTING_LIMIT (1000, the strict scan's too, src/jscan.c), the
+# once with tests/tools/udpq before it is loaded.  The nesting limit is
+# cJSON's CJSON_NESTING_LIMIT (1000, the strict scan's too, lib/jscan.c), the
 # request object included: data nests 999 deep at most.
 SHAPE_MAX=4096
 SHAPE_DEPTH=999
@@ -409,7 +410,7 @@ b_shape_what() {
 	esac
 }
 # b_shape_answer PORT FILE: "BYTES KIND" of the answer to FILE (KIND ok or
-# the error code), "- none" without one, "? ?" without tests/udpq.
+# the error code), "- none" without one, "? ?" without tests/tools/udpq.
 b_shape_answer() {
 	[ -x "$UDPQ" ] || { echo "? ?"; return; }
 	"$UDPQ" -t 1000 -f "$2" 127.0.0.1 "$1" 2>/dev/null | awk -F '\t' '
@@ -815,7 +816,7 @@ if [ -n "$SHAPE_ROWS" ]; then
 	echo
 	echo "CPU us: user + system time per answer (user us: user time alone); x ping:"
 	echo "CPU per answer over the cheaper of the ping rows just before and after."
-	echo "answer: what the shape is answered (tests/udpq, once), and its size."
+	echo "answer: what the shape is answered (tests/tools/udpq, once), and its size."
 fi
 
 # --- the targets ----------------------------------------------------------

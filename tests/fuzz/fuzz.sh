@@ -1,14 +1,14 @@
 #!/bin/sh
-# fuzz.sh: run each fuzz harness (tests/fuzz_*.c) under libFuzzer with
+# fuzz.sh: run each fuzz harness (tests/fuzz/fuzz_*.c) under libFuzzer with
 # AddressSanitizer and UndefinedBehaviorSanitizer for FUZZ_SECONDS seconds
-# (default 20), starting from the seed corpus in tests/corpus/NAME/.  The
+# (default 20), starting from the seed corpus in tests/fuzz/corpus/NAME/.  The
 # corpus in the tree is not changed; new inputs go to a scratch directory.
 # A failing input is kept in $top_builddir/fuzz-crashes/ and the exit
 # status is 1.  Needs clang with its sanitizer runtime (Debian: clang,
 # libclang-rt-dev).  Run by `make fuzz` and by tests/sanitize.sh.
 set -eu
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/_build}"
 : "${FUZZ_SECONDS:=20}"
 : "${FUZZ_CC:=clang}"
@@ -27,21 +27,22 @@ trap 'rm -rf "$work"' EXIT
 crashes="$top_builddir/fuzz-crashes"
 mkdir -p "$crashes"
 
-src="$top_srcdir/src"
+lib="$top_srcdir/lib"
+fuzz="$top_srcdir/tests/fuzz"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-    -DHAVE_CONFIG_H -I$top_builddir -I$top_srcdir/include -I$top_srcdir/tests"
+    -DHAVE_CONFIG_H -I$top_builddir -I$lib -I$lib/posix -I$fuzz"
 fails=0
 for name in proto cmsg addr; do
 	case $name in
-	proto) mods="$src/proto.c $src/jscan.c $src/siphash.c $src/acl.c $src/addr.c" libs=-lcjson ;;
-	cmsg) mods="$src/cmsg.c $src/srcsel.c $src/addr.c" libs= ;;
-	addr) mods="$src/addr.c" libs= ;;
+	proto) mods="$lib/proto.c $lib/jscan.c $lib/siphash.c $lib/acl.c $lib/addr.c" libs=-lcjson ;;
+	cmsg) mods="$lib/posix/cmsg.c $lib/srcsel.c $lib/addr.c" libs= ;;
+	addr) mods="$lib/addr.c" libs= ;;
 	esac
 	# shellcheck disable=SC2086
-	$FUZZ_CC $flags -o "$work/fuzz_$name" "$top_srcdir/tests/fuzz_$name.c" \
+	$FUZZ_CC $flags -o "$work/fuzz_$name" "$fuzz/fuzz_$name.c" \
 	    $mods $libs
 	mkdir -p "$work/corpus_$name"
-	cp "$top_srcdir/tests/corpus/$name"/* "$work/corpus_$name/"
+	cp "$fuzz/corpus/$name"/* "$work/corpus_$name/"
 	if "$work/fuzz_$name" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
 	    -artifact_prefix="$crashes/${name}-" -print_final_stats=1 \
 	    "$work/corpus_$name" >"$work/$name.log" 2>&1; then

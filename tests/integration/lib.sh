@@ -5,11 +5,11 @@
 
 set -u
 
-: "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_srcdir:=$top_builddir}"
-PKTINFOD="$top_builddir/pktinfod${EXEEXT:-}"
-PKTQ="$top_builddir/pktq${EXEEXT:-}"
-UDPQ="$top_builddir/tests/udpq"
+PKTINFOD="$top_builddir/pktinfod/pktinfod${EXEEXT:-}"
+PKTQ="$top_builddir/pktq/pktq${EXEEXT:-}"
+UDPQ="$top_builddir/tests/tools/udpq"
 
 T_NAME=$(basename "$0" .sh)
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pktinfod-$T_NAME.XXXXXX")

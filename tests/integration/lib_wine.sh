@@ -6,9 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -n "${RUN:-}" ] || t_skip "not a Windows build: RUN is empty"
-if [ -z "${NATIVE_BUILDDIR:-}" ] || ! [ -x "$NATIVE_BUILDDIR/pktq" ] ||
-    ! [ -x "$NATIVE_BUILDDIR/tests/udpq" ]; then
-	t_skip "no native pktq and tests/udpq: configure with" \
+if [ -z "${NATIVE_BUILDDIR:-}" ] || ! [ -x "$NATIVE_BUILDDIR/pktq/pktq" ] ||
+    ! [ -x "$NATIVE_BUILDDIR/tests/tools/udpq" ]; then
+	t_skip "no native pktq/pktq and tests/tools/udpq: configure with" \
 	    "--with-native-build=DIR (a native build of this tree, after" \
 	    "make check there)"
 fi
@@ -16,10 +16,10 @@ t_require wine jq
 
 # The daemon under test is pktinfod.exe; every shell-side client is native.
 PKTINFOD_WRAPPER=$RUN
-PKTQ="$NATIVE_BUILDDIR/pktq"
-UDPQ="$NATIVE_BUILDDIR/tests/udpq"
-NATIVE_PKTINFOD="$NATIVE_BUILDDIR/pktinfod"
-PKTQ_EXE="$top_builddir/pktq$EXEEXT"
+PKTQ="$NATIVE_BUILDDIR/pktq/pktq"
+UDPQ="$NATIVE_BUILDDIR/tests/tools/udpq"
+NATIVE_PKTINFOD="$NATIVE_BUILDDIR/pktinfod/pktinfod"
+PKTQ_EXE="$top_builddir/pktq/pktq$EXEEXT"
 
 # The line pktinfod.exe logs at start when ntdll exports wine_get_version.
 WINE_NOTE="running under Wine"

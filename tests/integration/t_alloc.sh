@@ -5,7 +5,7 @@
 # one fully parsed and answered); the two counts must be equal.
 . "$(dirname "$0")/lib.sh"
 
-SHIM="$top_builddir/tests/shim_malloc.so"
+SHIM="$top_builddir/tests/shims/shim_malloc.so"
 [ -f "$SHIM" ] || t_skip "$SHIM is not built"
 
 # count_allocs N: ALLOCS = allocations of a daemon that answered N x 2

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 t_require jq timeout
 
-SHIM="$top_builddir/tests/shim_sockfail.so"
+SHIM="$top_builddir/tests/shims/shim_sockfail.so"
 if [ ! -f "$SHIM" ]; then
 	t_log "FAIL $SHIM is missing (built by 'make check')"
 	exit 1

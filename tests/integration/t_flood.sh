@@ -17,7 +17,7 @@
 # Run alone: make check TESTS=tests/t_flood.sh
 . "$(dirname "$0")/lib.sh"
 t_require jq
-PKTBENCH="$top_builddir/pktbench${EXEEXT:-}"
+PKTBENCH="$top_builddir/pktbench/pktbench${EXEEXT:-}"
 # A daemon left stopped would never see t_cleanup's SIGTERM.
 STOPPED=""
 trap '[ -z "$STOPPED" ] || kill -CONT $STOPPED; t_cleanup' EXIT

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for name in proto cmsg addr; do
-	t_check "fuzz_$name: every seed in tests/corpus/$name meets its properties" \
-	    "$top_builddir/tests/fuzz_$name" "$top_srcdir/tests/corpus/$name"
+	t_check "fuzz_$name: every seed in tests/fuzz/corpus/$name meets its properties" \
+	    "$top_builddir/tests/fuzz/fuzz_$name" "$top_srcdir/tests/fuzz/corpus/$name"
 done
 t_done

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 t_require jq
 
-HOSTILE="$top_builddir/tests/hostile"
+HOSTILE="$top_builddir/tests/tools/hostile"
 HOSTILE_N=${HOSTILE_N:-20000}
 HOSTILE_SEED=${HOSTILE_SEED:-8259}
 START=$(date +%s)

@@ -26,7 +26,7 @@ t_require jq
     t_skip "raw sockets (tests/rawudp) and source ports below 1024 need root"
 # Before any check: a skip later would hide the failures before it.
 t_netns_require
-RAWUDP="$top_builddir/tests/rawudp"
+RAWUDP="$top_builddir/tests/tools/rawudp"
 
 # Padded to about 100 bytes: every seed is large enough (3x rule) for its
 # full answer, so that what comes back is an ordinary answer, not a

@@ -9,7 +9,7 @@ grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/config.h" ||
     t_skip "built without libsystemd (Debian: libsystemd-dev)"
 
 SOCK="$T_DIR/notify.sock"
-"$top_builddir/tests/notifyd" "$SOCK" 30 >"$T_DIR/notes" 2>&1 &
+"$top_builddir/tests/tools/notifyd" "$SOCK" 30 >"$T_DIR/notes" 2>&1 &
 T_PIDS="$T_PIDS $!"
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 300 ]; do sleep 0.01; i=$((i + 1)); done

@@ -7,9 +7,9 @@
 # is not in the dist tarball); quickstart.sh test runs it after distcheck.
 # About 80 s, most of it the package's own build and unit tests.
 
-top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 top_builddir=$top_srcdir
-. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/integration/lib.sh"
 
 UNIT=/lib/systemd/system/pktinfod.service
 CONF=/etc/pktinfod/pktinfod.conf

@@ -101,7 +101,7 @@ t_eq "pktq.exe --no-verify accepts the wrong source" 0 $?
 t_daemon_stop "$DAEMON_PID"
 
 # Both ends Windows.
-PKTINFOD="$top_builddir/pktinfod$EXEEXT"
+PKTINFOD="$top_builddir/pktinfod/pktinfod$EXEEXT"
 PKTINFOD_WRAPPER=$RUN
 t_daemon_start win
 for dst in 127.0.0.1 ::1; do

@@ -12,7 +12,7 @@ SVC=pktinfod
 SVC2=pktinfod-busy
 # Wine's drive Z: is the Unix root.
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
-EXE=$(winpath "$top_builddir/pktinfod$EXEEXT")
+EXE=$(winpath "$top_builddir/pktinfod/pktinfod$EXEEXT")
 READY="$T_DIR/svc.ready"
 PIDFILE="$T_DIR/svc.pid"
 
