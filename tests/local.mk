@@ -2,9 +2,8 @@
 # proves).  make check runs the unit tests, then the integration tests;
 # on Windows the programs run under Wine.
 
-# Check is the unit tests' framework; configure finds it only for make
-# check, which stops here, before building anything of its own, when it
-# is missing.
+# Check is the unit tests' framework, and configure does without it: then
+# make check stops here (once make all is done), before building any test.
 if !HAVE_CHECK
 check-am: check-needs-check
 check-needs-check:
