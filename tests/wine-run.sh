@@ -6,7 +6,7 @@
 # 30 s after the last program, so that each test does not pay Wine's
 # start-up (5-8 s for a new prefix, 1 s for a cold server, 0.05 s warm).
 # wine-run.sh --remove: stop the prefix's wineserver and delete the prefix.
-# (ci/WINDOWS.md sections 3 and 4 tell why each step is the way it is.)
+# (.ci/WINDOWS.md sections 3 and 4 tell why each step is the way it is.)
 set -eu
 : "${WINEPREFIX:?WINEPREFIX must name the test prefix}"
 # No DISPLAY: no dialogs.  mscoree/mshtml off: no Mono or Gecko prompt.

@@ -11,7 +11,7 @@
 /* Level, type and exact length together, and the whole message inside
  * the buffer: a short cmsg_len is never read, nor one that claims more
  * bytes than msg_controllen holds (CMSG_FIRSTHDR and CMSG_NXTHDR check
- * only that the header fits; found by tests/fuzz_cmsg.c). */
+ * only that the header fits; found by tests/fuzz/fuzz_cmsg.c). */
 static int
 cmsg_is(const struct msghdr *msg, const struct cmsghdr *c, int level,
     int type, size_t len)

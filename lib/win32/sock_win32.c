@@ -475,7 +475,7 @@ recv_finish(struct sock_batch *b, size_t n)
 /*
  * A datagram longer than the buffer fails the call with WSAEMSGSIZE, the
  * peer and control data filled in; Wine 8 leaves dwFlags without MSG_TRUNC
- * and the byte count 0 (ci/WINDOWS.md section 3).  That is a truncated
+ * and the byte count 0 (.ci/WINDOWS.md section 3).  That is a truncated
  * datagram to answer with too_large, not a socket error.
  */
 int

@@ -1,8 +1,8 @@
 /* fuzz.h: what the fuzz harnesses share.  Each harness defines
  * LLVMFuzzerTestOneInput and stops the process with FUZZ_CHECK when a
  * property of the code under test does not hold: under libFuzzer
- * (tests/fuzz.sh) the input is then saved as a crash; under make check
- * (tests/fuzz_replay.c over tests/fuzz/NAME/) the test fails. */
+ * (tests/fuzz/fuzz.sh) the input is then saved as a crash; under make check
+ * (fuzz_replay.c over tests/fuzz/corpus/NAME/) the test fails. */
 #ifndef PKTINFOD_FUZZ_H
 #define PKTINFOD_FUZZ_H
 

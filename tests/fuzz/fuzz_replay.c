@@ -1,5 +1,6 @@
 /* fuzz_replay: run a fuzz harness over files, without libFuzzer, so that
- * make check replays the seed corpus (tests/corpus/NAME/) with any compiler.
+ * make check replays the seed corpus (tests/fuzz/corpus/NAME/) with any
+ * compiler.
  * usage: fuzz_NAME FILE|DIR...; exit 0 when every input passed. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -1,7 +1,8 @@
 # lib.sh: what every integration test shares — a scratch directory, the
 # daemon started with a ready file and stopped by its PID, queries, and
 # checks that report every failure instead of stopping at the first.
-# Sourced by tests/t_*.sh; automake runs those with top_builddir set.
+# Sourced by tests/integration/t_*.sh; automake runs those with
+# top_builddir set.
 
 set -u
 

@@ -2,7 +2,7 @@
 # this build run under Wine through $RUN (tests/wine-run.sh, in the prefix
 # make check made); the clients that query them are the native pktq and
 # udpq of the build named by configure --with-native-build.  Sourced by
-# tests/t_win_*.sh.
+# tests/integration/t_win_*.sh.
 . "$(dirname "$0")/lib.sh"
 
 [ -n "${RUN:-}" ] || t_skip "not a Windows build: RUN is empty"
@@ -26,7 +26,7 @@ WINE_NOTE="running under Wine"
 
 # t_wine OUT ERR PROGRAM.exe [ARG]...: run a Windows program of this build
 # under Wine; its stdout and stderr land in OUT and ERR without the CRs of
-# Windows text streams (ci/WINDOWS.md P2).  The program's exit status.
+# Windows text streams (.ci/WINDOWS.md P2).  The program's exit status.
 t_wine() {
 	out=$1 err=$2
 	shift 2

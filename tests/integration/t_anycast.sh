@@ -45,7 +45,7 @@
 #     addresses, none from the VIP, a connected client gets nothing, and
 #     the health check withdraws a naive server.  The test fails if the
 #     naive servers' answers are not lost.
-# Run alone: make check TESTS=tests/t_anycast.sh
+# Run alone: make check TESTS=tests/integration/t_anycast.sh
 . "$(dirname "$0")/netns.sh"
 t_require jq tshark strace bird birdc
 t_netns_require

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPEC section 3's socket fallbacks, through the real pktinfod with
-# tests/shim_sockfail.so preloaded (SHIM_FAIL picks the failure):
+# tests/shims/shim_sockfail.so preloaded (SHIM_FAIL picks the failure):
 #  v6socket        no IPv6 -> IPv4-only, with IP_PKTINFO, and says so (warn)
 #  pktinfo_noipv4  no IPv4 -> IPv6-only, logged at info
 #  pktinfo         IP_PKTINFO fails while IPv4 works -> exit 1, naming it

@@ -14,7 +14,7 @@
 #     after the drops) stats report rx_queue_dropped > 0, and every ping
 #     sent is either received or counted there: rx + rx_queue_dropped is
 #     exactly what was sent.
-# Run alone: make check TESTS=tests/t_flood.sh
+# Run alone: make check TESTS=tests/integration/t_flood.sh
 . "$(dirname "$0")/lib.sh"
 t_require jq
 PKTBENCH="$top_builddir/pktbench/pktbench${EXEEXT:-}"

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Replays the fuzz seed corpus (tests/corpus/NAME/) through each fuzz
+# Replays the fuzz seed corpus (tests/fuzz/corpus/NAME/) through each fuzz
 # harness, built here without libFuzzer: every seed must meet the
-# harness's properties.  `make fuzz` (tests/fuzz.sh) runs the same
+# harness's properties.  `make fuzz` (tests/fuzz/fuzz.sh) runs the same
 # harnesses under libFuzzer with ASan and UBSan to look for new inputs.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hostile input (tests/hostile.c): a catalogue of malformed requests over
+# Hostile input (tests/tools/hostile.c): a catalogue of malformed requests over
 # IPv4 and IPv6, each followed by a ping that must still be answered, and a
 # seeded pseudo-random mix of HOSTILE_N requests; every answer is held to
 # the 3x rule and to strict RFC 8259 (cJSON and jscan), and the daemon's

@@ -15,15 +15,15 @@
 #     1024, the first port allowed, does (the negative control);
 #  4. in a network namespace, one IPv6 datagram spoofed from the daemon's
 #     own address and port 2001:db8::1 to itself gets no answer.
-# The seeds come from tests/rawudp (a raw socket with a hand-built UDP
+# The seeds come from tests/tools/rawudp (a raw socket with a hand-built UDP
 # header), so this needs root.  Each daemon is asked for its counters over
 # the family the seed does not use (or, in 2, counted out), so that the
 # stats queries never mix with the counts under test.
-# Run alone: make check TESTS=tests/t_loops.sh
+# Run alone: make check TESTS=tests/integration/t_loops.sh
 . "$(dirname "$0")/netns.sh"
 t_require jq
 [ "$(id -u)" -eq 0 ] ||
-    t_skip "raw sockets (tests/rawudp) and source ports below 1024 need root"
+    t_skip "raw sockets (tests/tools/rawudp) and source ports below 1024 need root"
 # Before any check: a skip later would hide the failures before it.
 t_netns_require
 RAWUDP="$top_builddir/tests/tools/rawudp"

@@ -41,8 +41,8 @@
 #  5. a connected client (connect(), then send) gets every answer in 1 and
 #     none of the mismatched ones in 2;
 #  and tshark inside c1 (c2 for the negative control) sees the same sources
-#  on the wire.  Case 6, the socket fallbacks, is tests/t_fallback.sh.
-# Run alone: make check TESTS=tests/t_netns.sh
+#  on the wire.  Case 6, the socket fallbacks, is t_fallback.sh.
+# Run alone: make check TESTS=tests/integration/t_netns.sh
 . "$(dirname "$0")/netns.sh"
 t_require jq tshark
 t_netns_require

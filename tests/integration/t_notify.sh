@@ -2,7 +2,7 @@
 # systemd readiness (SPEC section 3): under a service manager
 # (NOTIFY_SOCKET set) the daemon says READY=1 only once the port answers,
 # RELOADING=1 then READY=1 around a reload, STOPPING=1 on SIGTERM, and a
-# STATUS= line with its counters.  tests/notifyd plays the manager.
+# STATUS= line with its counters.  tests/tools/notifyd plays the manager.
 . "$(dirname "$0")/lib.sh"
 t_require jq
 grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/config.h" ||

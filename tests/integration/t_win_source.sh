@@ -1,7 +1,7 @@
 #!/bin/sh
 # Answers to a second loopback address, 127.0.0.2, must leave from
 # 127.0.0.2.  Under Wine they cannot: Wine 8's WSASendMsg hands Linux no
-# control data (msg_controllen=0, ci/WINDOWS.md section 3), so routing
+# control data (msg_controllen=0, .ci/WINDOWS.md section 3), so routing
 # picks 127.0.0.1.  This test is listed in XFAIL_TESTS: it checks the
 # property for real and fails under Wine, with that reason.  Everything it
 # needs to get that far is checked first and is a hard error (exit 99)

@@ -1,6 +1,7 @@
-/* shim_malloc: LD_PRELOAD'ed into pktinfod by tests/t_alloc.sh, counts the
- * calls that take memory from the heap (malloc, calloc, realloc, aligned
- * forms) and writes the count to $ALLOC_COUNT_FILE when the process ends. */
+/* shim_malloc: LD_PRELOAD'ed into pktinfod by
+ * tests/integration/t_alloc.sh, counts the calls that take memory from the
+ * heap (malloc, calloc, realloc, aligned forms) and writes the count to
+ * $ALLOC_COUNT_FILE when the process ends. */
 #include <stdio.h>
 #include <stdlib.h>
 

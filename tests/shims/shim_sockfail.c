@@ -1,7 +1,7 @@
 /* shim_sockfail: an LD_PRELOAD library that makes socket setup fail the way
- * kernels without IPv6 or without IPv4 do, so tests/t_fallback.sh can drive
- * the real pktinfod through the fallbacks of SPEC section 3.  SHIM_FAIL
- * picks the failure:
+ * kernels without IPv6 or without IPv4 do, so
+ * tests/integration/t_fallback.sh can drive the real pktinfod through the
+ * fallbacks of SPEC section 3.  SHIM_FAIL picks the failure:
  *   v6socket        socket(AF_INET6) fails with EAFNOSUPPORT (IPv6 disabled)
  *   pktinfo_noipv4  setsockopt(IP_PKTINFO) fails with EINVAL and
  *                   socket(AF_INET) with EAFNOSUPPORT (IPv4 disabled)

@@ -1,9 +1,9 @@
-/* hostile: the hostile client of tests/t_hostile.sh.  Plain sockets, no
- * project socket code.  It sends malformed and random requests to pktinfod
- * on loopback and holds every answer to SPEC section 2: at most 3x its
- * request, one strict RFC 8259 object (cJSON and the project's jscan, which
- * also rejects the raw control characters cJSON takes), from the address
- * and port it was sent to, with the expected ok/error.
+/* hostile: the hostile client of tests/integration/t_hostile.sh.  Plain
+ * sockets, no project socket code.  It sends malformed and random requests
+ * to pktinfod on loopback and holds every answer to SPEC section 2: at
+ * most 3x its request, one strict RFC 8259 object (cJSON and the project's
+ * jscan, which also rejects the raw control characters cJSON takes), from
+ * the address and port it was sent to, with the expected ok/error.
  *
  * usage: hostile selftest
  *        hostile catalogue ADDR PORT

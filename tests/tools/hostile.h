@@ -1,4 +1,4 @@
-/* hostile: what the parts of tests/hostile share: the expectation of one
+/* hostile: what the parts of tests/tools/hostile share: the expectation of one
  * request, the counters the daemon must show, the checks every answer
  * gets, and plain loopback sockets. */
 #ifndef PKTINFOD_TESTS_HOSTILE_H

@@ -275,7 +275,7 @@ run_id_case(struct client *c, struct buf *b, size_t idlen, int string)
 }
 
 /* cJSON's CJSON_NESTING_LIMIT, the top-level object being depth 1 (the
- * same count as scan_container in src/jscan.c). */
+ * same count as scan_container in lib/jscan.c). */
 static void
 run_nesting_case(struct client *c, struct buf *b, int depth)
 {

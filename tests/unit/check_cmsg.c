@@ -181,7 +181,7 @@ START_TEST(short_cmsg_len_is_not_read)
 END_TEST
 
 /* The cmsg_len is right, but msg_controllen ends inside the data: the
- * pktinfo is not read past the buffer (found by tests/fuzz_cmsg.c). */
+ * pktinfo is not read past the buffer (found by tests/fuzz/fuzz_cmsg.c). */
 START_TEST(cmsg_past_controllen_is_not_read)
 {
 	struct fake f;

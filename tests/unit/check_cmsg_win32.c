@@ -110,7 +110,7 @@ START_TEST(ipv4_peer_takes_in_pktinfo)
 }
 END_TEST
 
-/* Wine's order (ci/WINDOWS.md section 3): the v4-mapped IN6_PKTINFO
+/* Wine's order (.ci/WINDOWS.md section 3): the v4-mapped IN6_PKTINFO
  * first, then IN_PKTINFO. */
 START_TEST(ipv4_peer_prefers_in_pktinfo_in_wine_order)
 {

@@ -737,7 +737,7 @@ START_TEST(naive_source_sends_no_control_data)
 }
 END_TEST
 
-/* ci/WINDOWS.md section 3: WSAEMSGSIZE, no MSG_TRUNC, no bytes. */
+/* .ci/WINDOWS.md section 3: WSAEMSGSIZE, no MSG_TRUNC, no bytes. */
 START_TEST(wsaemsgsize_is_a_truncated_datagram)
 {
 	struct sock_batch *b;
