@@ -2,10 +2,10 @@
 # workers and the control thread, settings.c holds what a reload
 # publishes, metrics_http.c serves /metrics, opts.c and conf.c read the
 # command line and the config file, plat_posix.c or plat_win32.c (behind
-# plat.h) does start-up.  The only folder compiled with libevent.
-PKTINFOD_CPPFLAGS = -I$(top_srcdir)/lib -I$(top_srcdir)/lib/$(PLATFORM_DIR) \
-	-I$(top_srcdir)/pktinfod $(LIBEVENT_CFLAGS) $(CJSON_CFLAGS) \
-	$(SYSTEMD_CFLAGS) $(LIBBSD_CFLAGS)
+# plat.h) does start-up.  The only folder compiled with libevent.  It
+# sees lib/ but not lib/posix/ or lib/win32/: the socket layer is lib/sock.h.
+PKTINFOD_CPPFLAGS = -I$(top_srcdir)/lib -I$(top_srcdir)/pktinfod \
+	$(LIBEVENT_CFLAGS) $(CJSON_CFLAGS) $(SYSTEMD_CFLAGS) $(LIBBSD_CFLAGS)
 
 sbin_PROGRAMS += pktinfod/pktinfod
 # Everything but the main, so that the unit tests link opts.c and conf.c.

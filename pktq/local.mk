@@ -4,7 +4,11 @@
 # pktq_errq.c reads ICMP errors from Linux's error queue.  It links
 # lib/libpktcore.a alone: nothing of the daemon it checks.
 PKTQ_CPPFLAGS = -I$(top_srcdir)/lib/forbidden -I$(top_srcdir)/lib \
-	-I$(top_srcdir)/lib/$(PLATFORM_DIR) -I$(top_srcdir)/pktq $(CJSON_CFLAGS)
+	-I$(top_srcdir)/pktq $(CJSON_CFLAGS)
+if WINDOWS
+# wsaerr.h: Winsock's error names.
+PKTQ_CPPFLAGS += -I$(top_srcdir)/lib/win32
+endif
 
 bin_PROGRAMS += pktq/pktq
 # Everything but the main, so that the unit tests link it.
