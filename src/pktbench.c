@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
