@@ -19,8 +19,10 @@ struct hostport {
 };
 
 enum hostport_flags {
-	HOSTPORT_HAS_P = 1,	/* the program has -p for a HOST without a port */
-	HOSTPORT_P_GIVEN = 2	/* -p was given: a bare IPv6 HOST is all address */
+	/* The program has -p, the port of a HOST without one. */
+	HOSTPORT_HAS_P = 1,
+	/* -p was given: a bare IPv6 HOST is all address. */
+	HOSTPORT_P_GIVEN = 2
 };
 
 /* Split arg into *hp; a HOST without a port takes default_port.  A bare
@@ -32,7 +34,7 @@ int hostport_parse(struct hostport *hp, const char *arg,
 
 /* One address a HOST resolved to. */
 struct hostport_addr {
-	struct sockaddr_storage sa;	/* as the resolver gave it, to send */
+	struct sockaddr_storage sa;	/* as the resolver gave it */
 	socklen_t salen;
 	int family;			/* of sa, and so of the socket */
 	struct sockaddr_in6 dst;	/* sa v4-mapped, to compare and print */

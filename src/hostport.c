@@ -91,7 +91,8 @@ hostport_parse(struct hostport *hp, const char *arg,
 
 	if (arg[0] == '[') {
 		if ((rb = strchr(arg, ']')) == NULL) {
-			snprintf(err, errlen, "bad HOST '%s': missing ']'", arg);
+			snprintf(err, errlen, "bad HOST '%s': missing ']'",
+			    arg);
 			return -1;
 		}
 		if (rb[1] != '\0' && rb[1] != ':') {
@@ -102,7 +103,8 @@ hostport_parse(struct hostport *hp, const char *arg,
 		return set_host(hp, arg, arg + 1, (size_t)(rb - arg - 1),
 		    rb[1] == ':' ? rb + 2 : NULL, default_port, err, errlen);
 	}
-	if ((colon = strchr(arg, ':')) != NULL && strchr(colon + 1, ':') == NULL)
+	if ((colon = strchr(arg, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL)
 		return set_host(hp, arg, arg, (size_t)(colon - arg), colon + 1,
 		    default_port, err, errlen);
 	if (check_bare_v6(arg, flags, err, errlen) == -1)

@@ -31,46 +31,39 @@ split_ok(const char *arg, unsigned int default_port, int flags)
 	return hp;
 }
 
-static void
-assert_split(const char *arg, int flags, const char *host, const char *port)
+/* Each form pktq(1) accepts, with pktq's flags and default port. */
+static const struct {
+	const char *arg, *host, *port;
+} accepted[] = {
+	{ "localhost", "localhost", "4242" },
+	{ "pktinfod.example:4243", "pktinfod.example", "4243" },
+	{ "192.0.2.1:53", "192.0.2.1", "53" },
+	{ "[2001:db8::1]:53", "2001:db8::1", "53" },
+	{ "[2001:db8::1]", "2001:db8::1", "4242" },
+	{ "[fe80::1%eth0]:53", "fe80::1%eth0", "53" },
+	{ "[::1:4242]", "::1:4242", "4242" },	/* brackets: all address */
+	{ "::1", "::1", "4242" },
+	{ "fe80::1%eth0", "fe80::1%eth0", "4242" },
+	/* 2001:db8: is no address, so 53 cannot be a port. */
+	{ "2001:db8::53", "2001:db8::53", "4242" },
+	{ "h:1", "h", "1" },
+	{ "h:65535", "h", "65535" },
+};
+
+START_TEST(accepted_form_splits_into_host_and_port)
 {
-	struct hostport hp = split_ok(arg, 4242, flags);
+	struct hostport hp = split_ok(accepted[_i].arg, 4242, HAS_P);
 
-	ck_assert_str_eq(hp.host, host);
-	ck_assert_str_eq(hp.port, port);
+	ck_assert_str_eq(hp.host, accepted[_i].host);
+	ck_assert_str_eq(hp.port, accepted[_i].port);
 }
+END_TEST
 
-/* The whole reason hostport_parse gives for arg. */
-static void
-assert_refused(const char *arg, int flags, const char *want)
-{
-	struct hostport hp;
-	char err[512] = "";
-
-	ck_assert_int_eq(hostport_parse(&hp, arg, 4242, flags, err,
-	    sizeof(err)), -1);
-	ck_assert_str_eq(err, want);
-}
-
-START_TEST(name_without_port_gets_default_port)
+START_TEST(host_without_port_takes_default_port)
 {
 	struct hostport hp = split_ok("localhost", 53, HAS_P);
 
-	ck_assert_str_eq(hp.host, "localhost");
 	ck_assert_str_eq(hp.port, "53");
-}
-END_TEST
-
-START_TEST(name_with_port_splits)
-{
-	assert_split("pktinfod.example:4243", HAS_P, "pktinfod.example",
-	    "4243");
-}
-END_TEST
-
-START_TEST(ipv4_with_port_splits)
-{
-	assert_split("192.0.2.1:53", HAS_P, "192.0.2.1", "53");
 }
 END_TEST
 
@@ -79,71 +72,6 @@ START_TEST(own_port_wins_over_given_port)
 	struct hostport hp = split_ok("192.0.2.1:53", 9, P_GIVEN);
 
 	ck_assert_str_eq(hp.port, "53");
-}
-END_TEST
-
-START_TEST(bracketed_ipv6_with_port_loses_its_brackets)
-{
-	assert_split("[2001:db8::1]:53", HAS_P, "2001:db8::1", "53");
-}
-END_TEST
-
-START_TEST(bracketed_ipv6_without_port_gets_default_port)
-{
-	assert_split("[2001:db8::1]", HAS_P, "2001:db8::1", "4242");
-}
-END_TEST
-
-START_TEST(bracketed_scope_is_kept_in_host)
-{
-	assert_split("[fe80::1%eth0]:53", HAS_P, "fe80::1%eth0", "53");
-}
-END_TEST
-
-START_TEST(bracketed_ambiguous_text_is_the_address)
-{
-	assert_split("[::1:4242]", HAS_P, "::1:4242", "4242");
-}
-END_TEST
-
-START_TEST(bare_ipv6_is_the_whole_address)
-{
-	assert_split("::1", HAS_P, "::1", "4242");
-	assert_split("fe80::1%eth0", HAS_P, "fe80::1%eth0", "4242");
-}
-END_TEST
-
-/* "2001:db8:" is no address, so the last group cannot be a port. */
-START_TEST(bare_ipv6_whose_head_is_no_address_is_the_address)
-{
-	assert_split("2001:db8::53", HAS_P, "2001:db8::53", "4242");
-}
-END_TEST
-
-START_TEST(bare_ipv6_ending_in_port_is_refused_with_bracket_form)
-{
-	assert_refused("::1:65535", HAS_P, "::1:65535: an IPv6 address with "
-	    "a port needs brackets: [::1]:65535");
-	assert_refused("2001:db8::1:53", HAS_P, "2001:db8::1:53: an IPv6 "
-	    "address with a port needs brackets: [2001:db8::1]:53\n"
-	    "2001:db8::1:53: for the address 2001:db8::1:53 itself, write "
-	    "[2001:db8::1:53] or give -p");
-}
-END_TEST
-
-START_TEST(bare_ipv6_that_is_an_address_too_names_both_readings)
-{
-	assert_refused("::1:4242", HAS_P, "::1:4242: an IPv6 address with a "
-	    "port needs brackets: [::1]:4242\n::1:4242: for the address "
-	    "::1:4242 itself, write [::1:4242] or give -p");
-}
-END_TEST
-
-START_TEST(without_p_flag_the_hint_names_brackets_only)
-{
-	assert_refused("::1:4242", 0, "::1:4242: an IPv6 address with a port "
-	    "needs brackets: [::1]:4242\n::1:4242: for the address ::1:4242 "
-	    "itself, write [::1:4242]");
 }
 END_TEST
 
@@ -156,46 +84,47 @@ START_TEST(given_port_makes_bare_ipv6_the_address)
 }
 END_TEST
 
-START_TEST(port_bounds_are_accepted)
-{
-	assert_split("h:1", HAS_P, "h", "1");
-	assert_split("h:65535", HAS_P, "h", "65535");
-}
-END_TEST
+#define BAD_PORT(arg) \
+	{ arg, HAS_P, "bad port in HOST '" arg "' (expected 1 to 65535)" }
 
-START_TEST(bad_ports_are_refused)
-{
-	static const char *const args[] = {
-		"h:0", "h:65536", "h:", "h:+1", "h: 1", "h:0x10", "[::1]:",
-		"[::1]:x"
-	};
-	char want[64];
+/* Each form refused, and the whole reason given for it. */
+static const struct {
+	const char *arg;
+	int flags;
+	const char *reason;
+} refused[] = {
+	/* 65535 has five hex digits: ::1:65535 is no address. */
+	{ "::1:65535", HAS_P, "::1:65535: an IPv6 address with a port needs "
+	    "brackets: [::1]:65535" },
+	{ "::1:4242", HAS_P, "::1:4242: an IPv6 address with a port needs "
+	    "brackets: [::1]:4242\n::1:4242: for the address ::1:4242 "
+	    "itself, write [::1:4242] or give -p" },
+	{ "2001:db8::1:53", HAS_P, "2001:db8::1:53: an IPv6 address with a "
+	    "port needs brackets: [2001:db8::1]:53\n2001:db8::1:53: for the "
+	    "address 2001:db8::1:53 itself, write [2001:db8::1:53] or give "
+	    "-p" },
+	/* A program without -p (pktbench) names the brackets only. */
+	{ "::1:4242", 0, "::1:4242: an IPv6 address with a port needs "
+	    "brackets: [::1]:4242\n::1:4242: for the address ::1:4242 "
+	    "itself, write [::1:4242]" },
+	BAD_PORT("h:0"), BAD_PORT("h:65536"), BAD_PORT("h:"),
+	BAD_PORT("h:+1"), BAD_PORT("h: 1"), BAD_PORT("h:0x10"),
+	BAD_PORT("[::1]:"), BAD_PORT("[::1]:x"),
+	{ "[::1", HAS_P, "bad HOST '[::1': missing ']'" },
+	{ "[::1]53", HAS_P, "bad HOST '[::1]53': junk after ']'" },
+	{ "", HAS_P, "bad HOST '': empty host" },
+	{ "[]", HAS_P, "bad HOST '[]': empty host" },
+	{ ":53", HAS_P, "bad HOST ':53': empty host" },
+};
 
-	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
-		snprintf(want, sizeof(want), "bad port in HOST '%s' (expected "
-		    "1 to 65535)", args[i]);
-		assert_refused(args[i], HAS_P, want);
-	}
-}
-END_TEST
-
-START_TEST(missing_bracket_is_refused)
+START_TEST(refused_form_gives_its_reason)
 {
-	assert_refused("[::1", HAS_P, "bad HOST '[::1': missing ']'");
-}
-END_TEST
+	struct hostport hp;
+	char err[512] = "";
 
-START_TEST(junk_after_bracket_is_refused)
-{
-	assert_refused("[::1]53", HAS_P, "bad HOST '[::1]53': junk after ']'");
-}
-END_TEST
-
-START_TEST(empty_hosts_are_refused)
-{
-	assert_refused("", HAS_P, "bad HOST '': empty host");
-	assert_refused("[]", HAS_P, "bad HOST '[]': empty host");
-	assert_refused(":53", HAS_P, "bad HOST ':53': empty host");
+	ck_assert_int_eq(hostport_parse(&hp, refused[_i].arg, 4242,
+	    refused[_i].flags, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, refused[_i].reason);
 }
 END_TEST
 
@@ -354,41 +283,36 @@ fake_gai_text(int code)
 	return "fake resolver text";
 }
 
+/* arg, resolved for real, is one address of want_family: addr, port. */
 static void
-resolve_ok(const char *arg, int family, struct hostport_addr **out,
-    size_t *n)
+assert_resolves_to(const char *arg, int family, int want_family,
+    const char *addr, unsigned int port)
 {
 	struct hostport hp = split_ok(arg, 4242, HAS_P);
+	struct hostport_addr *list;
 	const char *why = NULL;
+	size_t n;
 
-	ck_assert_msg(hostport_resolve(&hp, family, fake_gai_text, out, n,
+	ck_assert_msg(hostport_resolve(&hp, family, fake_gai_text, &list, &n,
 	    &why) == 0, "%s: %s", arg, why);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(list[0].family, want_family);
+	ck_assert_uint_eq(list[0].salen, want_family == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	assert_dst(&list[0], addr, port);
+	free(list);
 }
 
 START_TEST(numeric_ipv4_resolves_to_one_v4mapped_address)
 {
-	struct hostport_addr *list;
-	size_t n;
-
-	resolve_ok("127.0.0.1:4243", AF_UNSPEC, &list, &n);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(list[0].family, AF_INET);
-	assert_dst(&list[0], "127.0.0.1", 4243);
-	free(list);
+	assert_resolves_to("127.0.0.1:4243", AF_UNSPEC, AF_INET, "127.0.0.1",
+	    4243);
 }
 END_TEST
 
 START_TEST(numeric_ipv6_resolves_to_one_ipv6_address)
 {
-	struct hostport_addr *list;
-	size_t n;
-
-	resolve_ok("[::1]:53", AF_INET6, &list, &n);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(list[0].family, AF_INET6);
-	ck_assert_uint_eq(list[0].salen, sizeof(struct sockaddr_in6));
-	assert_dst(&list[0], "::1", 53);
-	free(list);
+	assert_resolves_to("[::1]:53", AF_INET6, AF_INET6, "::1", 53);
 }
 END_TEST
 
@@ -424,55 +348,38 @@ START_TEST(pktq_words_resolver_errors)
 }
 END_TEST
 
-#define ADD(tc, name)	tcase_add_test((tc), (name))
-
-static TCase *
-tcase(Suite *s, const char *name)
-{
-	TCase *tc = tcase_create(name);
-
-	suite_add_tcase(s, tc);
-	return tc;
-}
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static Suite *
 hostport_suite(void)
 {
 	Suite *s = suite_create("hostport");
-	TCase *tc;
+	TCase *parse = tcase_create("tc_parse");
+	TCase *list = tcase_create("tc_from_addrinfo");
+	TCase *resolve = tcase_create("tc_resolve");
 
-	tc = tcase(s, "tc_parse");
-	ADD(tc, name_without_port_gets_default_port);
-	ADD(tc, name_with_port_splits);
-	ADD(tc, ipv4_with_port_splits);
-	ADD(tc, own_port_wins_over_given_port);
-	ADD(tc, bracketed_ipv6_with_port_loses_its_brackets);
-	ADD(tc, bracketed_ipv6_without_port_gets_default_port);
-	ADD(tc, bracketed_scope_is_kept_in_host);
-	ADD(tc, bracketed_ambiguous_text_is_the_address);
-	ADD(tc, bare_ipv6_is_the_whole_address);
-	ADD(tc, bare_ipv6_whose_head_is_no_address_is_the_address);
-	ADD(tc, bare_ipv6_ending_in_port_is_refused_with_bracket_form);
-	ADD(tc, bare_ipv6_that_is_an_address_too_names_both_readings);
-	ADD(tc, without_p_flag_the_hint_names_brackets_only);
-	ADD(tc, given_port_makes_bare_ipv6_the_address);
-	ADD(tc, port_bounds_are_accepted);
-	ADD(tc, bad_ports_are_refused);
-	ADD(tc, missing_bracket_is_refused);
-	ADD(tc, junk_after_bracket_is_refused);
-	ADD(tc, empty_hosts_are_refused);
-	ADD(tc, overlong_host_is_refused);
-	ADD(tc, long_reason_is_cut_and_terminated);
-	tc = tcase(s, "tc_from_addrinfo");
-	ADD(tc, addrinfo_entries_are_kept_in_order_with_their_family);
-	ADD(tc, addrinfo_duplicates_are_kept_once);
-	ADD(tc, addrinfo_other_port_or_scope_is_another_address);
-	ADD(tc, addrinfo_other_families_and_short_entries_are_skipped);
-	tc = tcase(s, "tc_resolve");
-	ADD(tc, numeric_ipv4_resolves_to_one_v4mapped_address);
-	ADD(tc, numeric_ipv6_resolves_to_one_ipv6_address);
-	ADD(tc, resolver_error_is_worded_by_gai_text);
-	ADD(tc, pktq_words_resolver_errors);
+	tcase_add_loop_test(parse, accepted_form_splits_into_host_and_port, 0,
+	    (int)NELEM(accepted));
+	tcase_add_test(parse, host_without_port_takes_default_port);
+	tcase_add_test(parse, own_port_wins_over_given_port);
+	tcase_add_test(parse, given_port_makes_bare_ipv6_the_address);
+	tcase_add_loop_test(parse, refused_form_gives_its_reason, 0,
+	    (int)NELEM(refused));
+	tcase_add_test(parse, overlong_host_is_refused);
+	tcase_add_test(parse, long_reason_is_cut_and_terminated);
+	tcase_add_test(list,
+	    addrinfo_entries_are_kept_in_order_with_their_family);
+	tcase_add_test(list, addrinfo_duplicates_are_kept_once);
+	tcase_add_test(list, addrinfo_other_port_or_scope_is_another_address);
+	tcase_add_test(list,
+	    addrinfo_other_families_and_short_entries_are_skipped);
+	tcase_add_test(resolve, numeric_ipv4_resolves_to_one_v4mapped_address);
+	tcase_add_test(resolve, numeric_ipv6_resolves_to_one_ipv6_address);
+	tcase_add_test(resolve, resolver_error_is_worded_by_gai_text);
+	tcase_add_test(resolve, pktq_words_resolver_errors);
+	suite_add_tcase(s, parse);
+	suite_add_tcase(s, list);
+	suite_add_tcase(s, resolve);
 	return s;
 }
 
