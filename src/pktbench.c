@@ -53,7 +53,7 @@ struct opts {
 	const char *op;
 	int dns;
 	int json;
-	struct hostport host;		/* HOST[:PORT] */
+	struct hostport dest;		/* HOST[:PORT] */
 	char target[ADDR_STRLEN];
 };
 
@@ -141,7 +141,7 @@ parse_host(struct opts *o, const char *arg)
 {
 	char err[512];
 
-	if (hostport_parse(&o->host, arg, DEFAULT_PORT, 0, err,
+	if (hostport_parse(&o->dest, arg, DEFAULT_PORT, 0, err,
 	    sizeof(err)) == 0)
 		return;
 	cli_error_lines("pktbench", err);
@@ -163,9 +163,9 @@ resolve(struct opts *o)
 	const char *why;
 	size_t n;
 
-	if (hostport_resolve(&o->host, AF_UNSPEC, gai_text, &list, &n,
+	if (hostport_resolve(&o->dest, AF_UNSPEC, gai_text, &list, &n,
 	    &why) == -1) {
-		fprintf(stderr, "pktbench: %s: %s\n", o->host.host, why);
+		fprintf(stderr, "pktbench: %s: %s\n", o->dest.host, why);
 		exit(BENCH_USAGE);
 	}
 	memcpy(&o->cfg.dst, &list[0].sa, list[0].salen);
