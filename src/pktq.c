@@ -34,8 +34,7 @@
 /* A request so small that even {"ok":false,"error":"truncated","need":N}
  * (45 bytes without an id) is over amplification_factor times its size
  * gets no answer at all (doc/protocol.md, "Size"), so OP and KEY=VALUE
- * requests are padded
- * to this; 48 bytes cover a factor of 1. */
+ * requests are padded to this; 48 bytes cover a factor of 1. */
 #define MIN_REQUEST		48
 #define RECV_BUFSIZE		65536
 

@@ -558,8 +558,7 @@ answer_build(struct ctx *c, const struct op *op)
 /* The answer for r, written into out: "truncated" with need when need is
  * not 0, else op's fields for PROTO_OK or the message.  id (when the
  * request had a valid one) comes first, then ok (doc/protocol.md,
- * "Answers").  Its length, or 0
- * when it does not fit. */
+ * "Answers").  Its length, or 0 when it does not fit. */
 static size_t
 answer_write(struct ctx *c, enum proto_result r, const struct op *op,
     size_t need)
