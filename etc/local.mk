@@ -1,6 +1,6 @@
 # etc/: the sample configuration and the systemd unit.
 
-# The sample configuration (SPEC section 4): every key at its default.
+# The sample configuration (pktinfod.conf(5)): every key at its default.
 # make install puts it in place only where there is none, so that an
 # operator's edited file survives a reinstall; uninstall removes it only
 # while it is still the sample.

@@ -1,6 +1,7 @@
 /* addr: the daemon's one address form is struct sockaddr_in6 / struct
  * in6_addr, with IPv4 held v4-mapped (::ffff:a.b.c.d) exactly as the
- * dual-stack socket sees it.  Parsing, canonical text and CIDR matching. */
+ * dual-stack socket sees it.  Conversion from and to sockaddrs, parsing,
+ * canonical text, CIDR matching and the overlap of listen addresses. */
 #ifndef PKTINFOD_ADDR_H
 #define PKTINFOD_ADDR_H
 

@@ -4,7 +4,9 @@
 #endif
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -31,4 +33,16 @@ cli_number(long *out, const char *text, long min, long max)
 	}
 	*out = v;
 	return 0;
+}
+
+void
+cli_error_lines(const char *prog, const char *text)
+{
+	size_t len;
+
+	do {
+		len = strcspn(text, "\n");
+		fprintf(stderr, "%s: %.*s\n", prog, (int)len, text);
+		text += len;
+	} while (*text++ != '\0');
 }

@@ -1,7 +1,8 @@
 /* jscan: the one reader of a request's raw bytes (RFC 8259 and RFC 3629
  * to the letter): a single pass checks the whole text and says where the
  * top-level object's members are, so that names can be compared unescaped
- * and values copied verbatim.  Nothing is converted or allocated. */
+ * and values copied verbatim.  Nothing is converted or allocated.  conf.c
+ * scans the configuration file with it too, for places and duplicates. */
 #ifndef PKTINFOD_JSCAN_H
 #define PKTINFOD_JSCAN_H
 

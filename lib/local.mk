@@ -9,11 +9,13 @@ EXTRA_DIST += lib/forbidden/event2/event-config.h
 
 noinst_LIBRARIES += lib/libpktcore.a lib/libpktdaemon.a
 
-# What every program links: addresses and command-line numbers (and on
-# Windows the Winsock error names, which pktq prints too).
+# What every program links: addresses, command-line numbers, the clients'
+# HOST[:PORT] (and on Windows the Winsock error names, which pktq prints
+# too).
 lib_libpktcore_a_SOURCES = \
 	lib/addr.c lib/addr.h lib/netinc.h \
-	lib/cli.c lib/cli.h
+	lib/cli.c lib/cli.h \
+	lib/hostport.c lib/hostport.h
 if WINDOWS
 lib_libpktcore_a_SOURCES += lib/win32/wsaerr_win32.c lib/win32/wsaerr.h
 endif

@@ -1,6 +1,6 @@
 /* metrics: the daemon's counters in the Prometheus text exposition format
  * (version 0.0.4), for the metrics_listen endpoint.  Pure: counters in,
- * text out; the HTTP side is the server's. */
+ * text out; the HTTP side is metrics_http's. */
 #ifndef PKTINFOD_METRICS_H
 #define PKTINFOD_METRICS_H
 

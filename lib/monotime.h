@@ -1,5 +1,5 @@
 /* monotime: the monotonic clock in nanoseconds, for rates and deadlines
- * (the daemon's rate limiter, pktbench's pacing). */
+ * (the daemon's rate limiter; pktbench's latencies and timeouts). */
 #ifndef PKTINFOD_MONOTIME_H
 #define PKTINFOD_MONOTIME_H
 

@@ -1,5 +1,8 @@
-/* netinc: the one place that picks the platform's socket headers, so every
- * other header can name struct sockaddr_in6 and struct in6_addr. */
+/* netinc: the one place that picks the platform's socket headers for the
+ * portable modules, so that every other header can name struct
+ * sockaddr_in6 and struct in6_addr.  Only platform files (the *_win32
+ * ones, pktq_net.c, pktq_errq.c, Linux-only pktbench_run.c) add headers
+ * for calls of their own. */
 #ifndef PKTINFOD_NETINC_H
 #define PKTINFOD_NETINC_H
 

@@ -1,6 +1,6 @@
-/* proto: SPEC section 2, the wire protocol.  Validates one request datagram,
- * writes its answer and holds every answer to the anti-amplification limit.
- * Byte offsets in error messages count from 0. */
+/* proto: the wire protocol of doc/protocol.md.  Validates one request
+ * datagram, writes its answer and holds every answer to the
+ * anti-amplification limit.  Byte offsets in error messages count from 0. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -22,7 +22,8 @@
 #include "proto.h"
 #include "siphash.h"
 
-#define PROTO_ID_MAX	64	/* SPEC 2: bytes of id, serialized */
+/* Bytes of id as written (doc/protocol.md, "Requests"). */
+#define PROTO_ID_MAX	64
 #define PROTO_QUOTE	32	/* bytes of a client's name quoted back */
 #define PROTO_QUOTE_MAX	(PROTO_QUOTE * 6 + 4)	/* every byte a NUL */
 #define PROTO_MSG_MAX	128
@@ -280,7 +281,8 @@ duplicate(struct ctx *c)
 /* The members the protocol reads (names compared unescaped, RFC 8259
  * section 8.3); members other than these are ignored, for forward
  * compatibility.  A member ok or error makes the datagram an answer:
- * answering it could start a loop (SPEC "Loops", CVE-2024-2169). */
+ * answering it could start a loop (doc/protocol.md, "Silence";
+ * CVE-2024-2169). */
 struct members {
 	const struct jscan_member	*id, *op, *pad, *data;
 	int				 answer;
@@ -387,8 +389,8 @@ unknown_op(struct ctx *c, const struct jscan_span *name)
 	    quote(q, sizeof(q), name->p, name->n));
 }
 
-/* SPEC 2: an address as text (v4-mapped as plain IPv4) and its family,
- * as the members of an object left open for more. */
+/* An address as text (v4-mapped as plain IPv4) and its family, as the
+ * members of an object left open for more (doc/protocol.md, "Answers"). */
 static void
 write_endpoint(struct jwrite *w, const struct in6_addr *a, uint32_t scope_id,
     unsigned int port)
@@ -554,9 +556,9 @@ answer_build(struct ctx *c, const struct op *op)
 }
 
 /* The answer for r, written into out: "truncated" with need when need is
- * not 0, else op's fields for PROTO_OK or the message.  SPEC 2 puts id
- * (when the request had a valid one) first, then ok.  Its length, or 0
- * when it does not fit. */
+ * not 0, else op's fields for PROTO_OK or the message.  id (when the
+ * request had a valid one) comes first, then ok (doc/protocol.md,
+ * "Answers").  Its length, or 0 when it does not fit. */
 static size_t
 answer_write(struct ctx *c, enum proto_result r, const struct op *op,
     size_t need)
@@ -593,12 +595,13 @@ answer_write(struct ctx *c, enum proto_result r, const struct op *op,
 	return jwrite_end(&w);
 }
 
-/* SPEC 2 anti-amplification, for every answer: the full answer when it is
- * at most factor x len, else "truncated" with the smallest request size
- * that gets the full answer, else nothing.  A full answer that does not
- * fit in out is one no request size gets: need is then max_datagram + 1,
- * a size refused as too_large, so a client that pads to need ends with an
- * error instead of padding forever.  A factor of 0 is taken as 1. */
+/* The size rule (doc/protocol.md, "Size"), for every answer: the full
+ * answer when it is at most factor x len, else "truncated" with the
+ * smallest request size that gets the full answer, else nothing.  A full
+ * answer that does not fit in out is one no request size gets: need is
+ * then max_datagram + 1, a size refused as too_large, so a client that
+ * pads to need ends with an error instead of padding forever.  A factor
+ * of 0 is taken as 1. */
 static size_t
 answer_limit(struct ctx *c, const struct op *op, struct proto_outcome *res)
 {

@@ -1,4 +1,4 @@
-/* proto: SPEC section 2 — one request datagram in, one answer datagram out.
+/* proto: doc/protocol.md — one request datagram in, one answer datagram out.
  * Pure: no sockets and no clock; what it needs of the daemon comes in
  * struct proto_env, what it learned of the datagram in struct dgram_meta. */
 #ifndef PKTINFOD_PROTO_H
@@ -18,8 +18,8 @@ struct siphash_key;
 /* The largest datagram proto_answer reads: UDP's length field. */
 #define PROTO_DATAGRAM_MAX 65535
 
-/* What a request was: the counter of its cause (SPEC section 6), and the
- * error code of its answer. */
+/* What a request was: the counter of its cause (doc/protocol.md,
+ * "Counters"), and the error code of its answer. */
 enum proto_result {
 	PROTO_OK,
 	PROTO_BAD_JSON,

@@ -3,8 +3,8 @@
  * Unlike DNS Response Rate Limiting (Vixie and Schryver, 2012), which
  * counts identical answers per prefix and "slips" some through truncated,
  * this limits every request of a prefix and drops the rest silently: the
- * answers are small, the amplification rule (SPEC section 2) already
- * bounds their size, and a slip would only add answers.
+ * answers are small, the amplification rule (doc/protocol.md, "Size")
+ * already bounds their size, and a slip would only add answers.
  *
  * A bucket holds tokens in units of 1e-9 token, so refilling by elapsed
  * nanoseconds times qps is exact integer arithmetic: no float, no drift.

@@ -1,4 +1,4 @@
-/* srcsel: SPEC section 3 source selection. */
+/* srcsel: the answer's source (doc/protocol.md, "Source address"). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

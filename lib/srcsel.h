@@ -1,5 +1,6 @@
-/* srcsel: SPEC section 3 source selection — from what a datagram arrived
- * on, the address and interface its answer must leave from.  Pure. */
+/* srcsel: source selection (doc/protocol.md, "Source address") — from
+ * what a datagram arrived on, the address and interface its answer must
+ * leave from.  Pure. */
 #ifndef PKTINFOD_SRCSEL_H
 #define PKTINFOD_SRCSEL_H
 

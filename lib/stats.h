@@ -1,5 +1,6 @@
-/* stats: the daemon's counters (SPEC section 6), one struct per worker,
- * summed for the stats answer and the final log line. */
+/* stats: the daemon's counters (doc/protocol.md, "Counters"), one struct
+ * per worker, summed for the stats answer, the metrics page and the
+ * stats log lines (SIGUSR1, the stop). */
 #ifndef PKTINFOD_STATS_H
 #define PKTINFOD_STATS_H
 

@@ -1,12 +1,12 @@
-/* pktbench: SPEC section 7 — a closed-loop load generator for any UDP
- * request/response server: requests/s, loss and latency percentiles. */
+/* pktbench: the load generator of pktbench(1) and make bench — a closed
+ * loop against any UDP request/response server: requests/s, loss and
+ * latency percentiles. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,23 +14,18 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "hostport.h"
 #include "pktbench_hist.h"
 #include "pktbench_req.h"
 #include "pktbench_run.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
-
-#define DEFAULT_PORT		"4242"
+#define DEFAULT_PORT		4242
 #define DEFAULT_CONNS		8
 #define DEFAULT_WINDOW		32
 #define DEFAULT_SECONDS		5.0
 #define DEFAULT_TIMEOUT_MS	200
 #define MAX_SECONDS		86400.0
 #define MAX_TIMEOUT_MS		60000
-/* NI_MAXHOST, for a name with an IPv6 scope. */
-#define HOST_MAX		1025
 
 /* Exit status. */
 enum bench_status {
@@ -58,8 +53,7 @@ struct opts {
 	const char *op;
 	int dns;
 	int json;
-	char host[HOST_MAX];
-	char port[8];
+	struct hostport dest;		/* HOST[:PORT] */
 	char target[ADDR_STRLEN];
 };
 
@@ -141,64 +135,43 @@ parse_seconds(const char *flag, const char *text, double min)
 	return v;
 }
 
-static void
-set_host(struct opts *o, const char *arg, const char *host, size_t hlen,
-    const char *port)
-{
-	if (hlen == 0 || hlen >= sizeof(o->host))
-		usage_error("bad HOST '%s'", arg);
-	memcpy(o->host, host, hlen);
-	o->host[hlen] = '\0';
-	if (port != NULL)
-		snprintf(o->port, sizeof(o->port), "%ld",
-		    parse_long("port", port, 1, 65535));
-	else
-		snprintf(o->port, sizeof(o->port), "%s", DEFAULT_PORT);
-}
-
-/* name, name:port, a.b.c.d[:port], [v6[%if]][:port], or a bare v6. */
+/* The usage error of a bad HOST, whose reason may take two lines. */
 static void
 parse_host(struct opts *o, const char *arg)
 {
-	const char *rb, *colon;
+	char err[512];
 
-	if (arg[0] == '[') {
-		if ((rb = strchr(arg, ']')) == NULL ||
-		    (rb[1] != '\0' && rb[1] != ':'))
-			usage_error("bad HOST '%s'", arg);
-		set_host(o, arg, arg + 1, (size_t)(rb - arg - 1),
-		    rb[1] == ':' ? rb + 2 : NULL);
-	} else if ((colon = strchr(arg, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL)
-		set_host(o, arg, arg, (size_t)(colon - arg), colon + 1);
-	else
-		set_host(o, arg, arg, strlen(arg), NULL);
+	if (hostport_parse(&o->dest, arg, DEFAULT_PORT, 0, err,
+	    sizeof(err)) == 0)
+		return;
+	cli_error_lines("pktbench", err);
+	fputs(usage_text, stderr);
+	exit(BENCH_USAGE);
+}
+
+static const char *
+gai_text(int rc)
+{
+	return rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
 }
 
 /* The first address HOST resolves to; the sockets take its family. */
 static void
 resolve(struct opts *o)
 {
-	struct addrinfo hints, *ai;
-	struct sockaddr_in6 shown;
-	int rc;
+	struct hostport_addr *list;
+	const char *why;
+	size_t n;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(o->host, o->port, &hints, &ai)) != 0) {
-		fprintf(stderr, "pktbench: %s: %s\n", o->host, gai_strerror(rc));
+	if (hostport_resolve(&o->dest, AF_UNSPEC, gai_text, &list, &n,
+	    &why) == -1) {
+		fprintf(stderr, "pktbench: %s: %s\n", o->dest.host, why);
 		exit(BENCH_USAGE);
 	}
-	memcpy(&o->cfg.dst, ai->ai_addr, ai->ai_addrlen);
-	o->cfg.dstlen = ai->ai_addrlen;
-	if (addr_from_sockaddr(&shown, ai->ai_addr, ai->ai_addrlen) == 0)
-		addr_format(o->target, sizeof(o->target), &shown);
-	else
-		snprintf(o->target, sizeof(o->target), "%.*s",
-		    (int)sizeof(o->target) - 1, o->host);
-	freeaddrinfo(ai);
+	memcpy(&o->cfg.dst, &list[0].sa, list[0].salen);
+	o->cfg.dstlen = list[0].salen;
+	addr_format(o->target, sizeof(o->target), &list[0].dst);
+	free(list);
 }
 
 static void

@@ -18,8 +18,8 @@
 #define DNS_RCODE	0x0f
 
 /* Requests this size get their whole answer under the default
- * amplification_factor of 3 (SPEC section 2): a whoami answer is about
- * 190 bytes, info and stats grow with the host. */
+ * amplification_factor of 3 (doc/protocol.md, "Size"): a whoami answer
+ * is about 190 bytes, info and stats grow with the host. */
 static const struct {
 	const char *op;
 	size_t size;

@@ -11,7 +11,8 @@
 /* The largest UDP payload IPv4 can carry (65535 - 20 - 8). */
 #define BENCH_REQ_MAX		65507
 /* The id of a JSON request: a string of this many hex digits, so it is
- * rewritten in place and pktinfod copies it verbatim (SPEC section 2). */
+ * rewritten in place and pktinfod copies it verbatim (doc/protocol.md,
+ * "Strictness"). */
 #define BENCH_ID_DIGITS		12
 /* {"id":"<12 hex>","op":"echo","data":""}: an echo request without data. */
 #define BENCH_ECHO_OVERHEAD	43

@@ -75,8 +75,8 @@ static const struct conf_key rate_limit_keys[] = {
 	UINT_KEY("prefix_v6", rate_limit.prefix_v6, 0, 128, "64"),
 };
 
-/* SPEC section 4, in its order.  The default listen entry has no port, so
- * that -p applies to it as to every -l without one. */
+/* In the order of pktinfod.conf(5), KEYS.  The default listen entry has
+ * no port, so that -p applies to it as to every -l without one. */
 static const struct conf_key conf_keys[] = {
 	{ "listen", CONF_LISTEN, OFF(listen), 0, OFF(nlisten), 1,
 	    OPTS_MAX_LISTEN, "[\"[::]\"]", NULL, 0 },

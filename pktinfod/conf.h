@@ -1,4 +1,4 @@
-/* conf: pktinfod's configuration file (SPEC section 4, pktinfod.conf(5)),
+/* conf: pktinfod's configuration file (pktinfod.conf(5)),
  * one JSON object, into struct opts.  One table of keys gives the embedded
  * defaults, the file's validation and the canonical text, so that the
  * three cannot drift apart. */
@@ -22,7 +22,7 @@ int conf_defaults(struct opts *o, char *err, size_t errlen);
 int conf_load(struct opts *o, const char *path, char *err, size_t errlen);
 
 /* Print the keys' values in o as the canonical configuration: pretty
- * JSON, every key, in the order of SPEC section 4, addresses and prefixes
+ * JSON, every key, in the order of pktinfod.conf(5), addresses and prefixes
  * in their canonical text.  0 / -1 with errno. */
 int conf_print(const struct opts *o, FILE *f);
 

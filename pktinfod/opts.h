@@ -1,5 +1,5 @@
-/* opts: pktinfod's command line (SPEC section 3) and its configuration
- * file (section 4, read by conf.c) into one settings struct, over the
+/* opts: pktinfod's command line (pktinfod(8)) and its configuration file
+ * (pktinfod.conf(5), read by conf.c) into one settings struct, over the
  * embedded defaults; usage errors name the flag, file errors the file,
  * line, column and key. */
 #ifndef PKTINFOD_OPTS_H

@@ -1,6 +1,6 @@
-/* pktinfod: the daemon's main — options, then the start-up in SPEC
- * section 3's order (user, sockets, pid and ready files, privileges)
- * around the server loop. */
+/* pktinfod: the daemon's main — options, then the start-up in the order
+ * of pktinfod(8), START-UP (user, sockets, pid and ready files,
+ * privileges) around the server loop. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -83,11 +83,11 @@ write_ready_file(const char *path, const struct server *srv)
 }
 
 /*
- * SPEC section 3's order: what needs root — the user's entry, the ports,
- * the pid and ready files in root's directories — before root goes.  -d
- * forks after the pid file is locked, so that a second instance fails in
- * the foreground, and before it is written, so that it holds the pid of
- * the child.  0, or the exit status.
+ * The order of pktinfod(8), START-UP: what needs root — the user's entry,
+ * the ports, the pid and ready files in root's directories — before root
+ * goes.  -d forks after the pid file is locked, so that a second instance
+ * fails in the foreground, and before it is written, so that it holds the
+ * pid of the child.  0, or the exit status.
  */
 static int
 start(const struct opts *o, struct cmdline *cl, struct daemon *d)

@@ -1,8 +1,10 @@
-/* plat: what the daemon needs from the OS besides its sockets — process
- * set-up, libevent's locking, worker threads, the stop and reload requests
- * (signals on POSIX; console events and service stop on Windows), the pid
- * and ready files, and the Unix-only -u and -d.  plat_posix.c and plat_win32.c implement it;
- * Makefile.am picks one. */
+/* plat: what the daemon needs from the OS besides its sockets — the
+ * process's main (on Windows, a service's when the service control
+ * manager started it), set-up, libevent's locking, worker threads, the
+ * stop, reload and counters requests (signals on POSIX; console events
+ * and service stop on Windows), the pid and ready files, random bytes,
+ * word to the service manager, and the Unix-only -u and -d.
+ * plat_posix.c and plat_win32.c implement it; Makefile.am picks one. */
 #ifndef PKTINFOD_PLAT_H
 #define PKTINFOD_PLAT_H
 

@@ -14,7 +14,6 @@
 #include <winsock2.h>
 #include <windows.h>
 #include <bcrypt.h>
-#include <tlhelp32.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -168,70 +167,6 @@ service_main(DWORD argc, LPSTR *argv)
 	report_service(SERVICE_STOPPED, (DWORD)g.status);
 }
 
-/* The name of process pid's executable into name; 0 / -1. */
-static int
-process_name(HANDLE snap, DWORD pid, DWORD *parent, char *name, size_t len)
-{
-	PROCESSENTRY32 pe;
-
-	pe.dwSize = sizeof(pe);
-	for (BOOL ok = Process32First(snap, &pe); ok;
-	    ok = Process32Next(snap, &pe)) {
-		if (pe.th32ProcessID != pid)
-			continue;
-		*parent = pe.th32ParentProcessID;
-		snprintf(name, len, "%s", pe.szExeFile);
-		return 0;
-	}
-	return -1;
-}
-
-/*
- * The service control manager (services.exe) starts every service process.
- * Only then is StartServiceCtrlDispatcher called: under Wine a console
- * program calling it can connect to the control pipe of a driver service
- * being started at that moment, and would then return at once.
- */
-static int
-started_by_scm(void)
-{
-	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-	DWORD parent = 0, grandparent;
-	char name[MAX_PATH];
-	int rc;
-
-	if (snap == INVALID_HANDLE_VALUE)
-		return 0;
-	rc = process_name(snap, GetCurrentProcessId(), &parent, name,
-	    sizeof(name)) == 0 && parent != 0 &&
-	    process_name(snap, parent, &grandparent, name, sizeof(name)) == 0 &&
-	    _stricmp(name, "services.exe") == 0;
-	CloseHandle(snap);
-	return rc;
-}
-
-/* A process the service control manager did not start runs as a console
- * program. */
-int
-plat_main(int argc, char **argv, int (*run)(int, char **))
-{
-	SERVICE_TABLE_ENTRYA table[] = {
-		{ (char *)SERVICE_NAME, service_main },
-		{ NULL, NULL }
-	};
-
-	g.run = run;
-	g.argc = argc;
-	g.argv = argv;
-	if (!started_by_scm())
-		return run(argc, argv);
-	if (StartServiceCtrlDispatcherA(table))
-		return g.status;
-	fprintf(stderr, "pktinfod: StartServiceCtrlDispatcher: error %lu; "
-	    "running as a console program\n", (unsigned long)GetLastError());
-	return run(argc, argv);
-}
-
 typedef const char *(CDECL *wine_get_version_fn)(void);
 
 /* Wine exports wine_get_version from its ntdll; Windows does not. */
@@ -245,6 +180,72 @@ wine_version(void)
 	    (fn = GetProcAddress(ntdll, "wine_get_version")) == NULL)
 		return NULL;
 	return ((wine_get_version_fn)(void (*)(void))fn)();
+}
+
+/* 1 when an active service of the service control manager's list runs
+ * in this process, 0 when none does, -1 when the list cannot be read. */
+static int
+scm_lists_this_process(void)
+{
+	ENUM_SERVICE_STATUS_PROCESSA *list = NULL;
+	DWORD need = 0, count = 0, resume = 0, pid = GetCurrentProcessId();
+	SC_HANDLE scm;
+	int rc = -1;
+
+	if ((scm = OpenSCManagerA(NULL, NULL,
+	    SC_MANAGER_ENUMERATE_SERVICE)) == NULL)
+		return -1;
+	if (EnumServicesStatusExA(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32,
+	    SERVICE_ACTIVE, NULL, 0, &need, &count, &resume, NULL))
+		rc = 0;
+	else if (GetLastError() == ERROR_MORE_DATA &&
+	    (list = malloc(need)) != NULL) {
+		resume = 0;
+		if (EnumServicesStatusExA(scm, SC_ENUM_PROCESS_INFO,
+		    SERVICE_WIN32, SERVICE_ACTIVE, (BYTE *)list, need, &need,
+		    &count, &resume, NULL))
+			rc = 0;
+		for (DWORD i = 0; rc == 0 && i < count; i++)
+			rc = list[i].ServiceStatusProcess.dwProcessId == pid;
+	}
+	free(list);
+	CloseServiceHandle(scm);
+	return rc;
+}
+
+/*
+ * Every start offers the process to the service control manager first, as
+ * StartServiceCtrlDispatcher documents: it fails with
+ * ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when no service start waits for
+ * this process, which then runs as a console program.  Otherwise it
+ * returns once the service has stopped.
+ *
+ * Wine 8's dispatcher, called by a console program, first waits out the
+ * 10 s timeout of the control pipe of the service started last, and while
+ * a service is being started it takes that service's pipe for its own
+ * (ci/WINDOWS.md P13).  So under Wine a process that the service control
+ * manager lists for no service runs as a console program at once.
+ */
+int
+plat_main(int argc, char **argv, int (*run)(int, char **))
+{
+	SERVICE_TABLE_ENTRYA table[] = {
+		{ (char *)SERVICE_NAME, service_main },
+		{ NULL, NULL }
+	};
+	DWORD err;
+
+	g.run = run;
+	g.argc = argc;
+	g.argv = argv;
+	if (wine_version() != NULL && scm_lists_this_process() == 0)
+		return run(argc, argv);
+	if (StartServiceCtrlDispatcherA(table))
+		return g.status;
+	if ((err = GetLastError()) != ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
+		fprintf(stderr, "pktinfod: StartServiceCtrlDispatcher: error "
+		    "%lu; running as a console program\n", (unsigned long)err);
+	return run(argc, argv);
 }
 
 int

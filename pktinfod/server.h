@@ -1,6 +1,9 @@
 /* server: the daemon's event loops — worker threads, each with an
  * event_base of its own reading its sockets, and the control thread (the
- * caller of server_loop) for signals, reload and the metrics endpoint. */
+ * caller of server_loop) for signals, reload and the metrics endpoint.
+ * libevent stays behind this header: server.c, metrics_http.c and the
+ * start-up files plat_posix.c and plat_win32.c are the modules that
+ * include event2/. */
 #ifndef PKTINFOD_SERVER_H
 #define PKTINFOD_SERVER_H
 

@@ -17,7 +17,7 @@ noinst_LIBRARIES += pktq/libpktq.a
 pktq_libpktq_a_SOURCES = \
 	pktq/pktq_req.c pktq/pktq_req.h \
 	pktq/pktq_json.c pktq/pktq_json.h \
-	pktq/pktq_net.h pktq/pktq_net_resolve.c
+	pktq/pktq_net.h
 if WINDOWS
 pktq_libpktq_a_SOURCES += pktq/pktq_net_win32.c
 else

@@ -1,6 +1,6 @@
-/* pktq: SPEC section 5 — send one pktinfod request, wait for the answer,
- * check that it came from exactly the address and port the request went
- * to, and print it. */
+/* pktq: the client of pktq(1) — send one pktinfod request, wait for the
+ * answer, check that it came from exactly the address and port the request
+ * went to, and print it. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -16,13 +16,10 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "hostport.h"
 #include "pktq_json.h"
 #include "pktq_net.h"
 #include "pktq_req.h"
-
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
 
 #define DEFAULT_PORT		4242
 #define DEFAULT_OP		"ping"
@@ -36,14 +33,12 @@
 #define MAX_REQUEST		65507
 /* A request so small that even {"ok":false,"error":"truncated","need":N}
  * (45 bytes without an id) is over amplification_factor times its size
- * gets no answer at all (SPEC 2), so OP and KEY=VALUE requests are padded
- * to this; 48 bytes cover a factor of 1. */
+ * gets no answer at all (doc/protocol.md, "Size"), so OP and KEY=VALUE
+ * requests are padded to this; 48 bytes cover a factor of 1. */
 #define MIN_REQUEST		48
 #define RECV_BUFSIZE		65536
-/* NI_MAXHOST, for a name with an IPv6 scope. */
-#define HOST_MAX		1025
 
-/* Exit status, SPEC section 5. */
+/* Exit status, as pktq(1) lists it. */
 enum pktq_status {
 	PKTQ_OK = 0,
 	PKTQ_NOANSWER = 1,
@@ -78,8 +73,7 @@ struct opts {
 	int verify;
 	int compact;
 	const char *json;		/* --json TEXT */
-	char host[HOST_MAX];		/* HOST without brackets and port */
-	char port[8];
+	struct hostport target;		/* HOST[:PORT] */
 	const char *op;
 	char **kv;			/* KEY=VALUE arguments */
 	int nkv;
@@ -88,7 +82,7 @@ struct opts {
 struct session {
 	const struct opts *o;
 	struct pktq_req req;
-	struct pktq_net_addr *targets;	/* what HOST resolved to */
+	struct hostport_addr *targets;	/* what HOST resolved to */
 	size_t ntargets;
 	size_t preferred;		/* the address that answered last */
 	char buf[RECV_BUFSIZE];
@@ -175,89 +169,19 @@ parse_flag_num(const char *flag, const char *text, long min, long max)
 	return v;
 }
 
-static void
-set_host(struct opts *o, const char *arg, const char *host, size_t hlen,
-    const char *port)
-{
-	long p = o->default_port;
-
-	if (hlen == 0)
-		usage_error("bad HOST '%s': empty host", arg);
-	if (hlen >= sizeof(o->host))
-		usage_error("bad HOST '%s': too long", arg);
-	memcpy(o->host, host, hlen);
-	o->host[hlen] = '\0';
-	if (port != NULL && cli_number(&p, port, 1, 65535) == -1)
-		usage_error("bad port in HOST '%s' (expected 1 to 65535)", arg);
-	snprintf(o->port, sizeof(o->port), "%ld", p);
-}
-
-/* Non-zero when the n bytes at text, without a %scope, are an IPv6
- * address. */
-static int
-is_v6_literal(const char *text, size_t n)
-{
-	char buf[HOST_MAX];
-	struct in6_addr a;
-	const char *pct;
-
-	if ((pct = memchr(text, '%', n)) != NULL)
-		n = (size_t)(pct - text);
-	if (n >= sizeof(buf))
-		return 0;
-	memcpy(buf, text, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET6, buf, &a) == 1;
-}
-
-/* A bare IPv6 literal is an address, never ADDR:PORT, yet "::1:4242" is
- * both the address ::1:4242 (RFC 4291 section 2.2) and ::1 with a port
- * written without the brackets RFC 5952 section 6 asks for.  So when the
- * text after the last colon is a port number and the text before it an
- * IPv6 address, pktq does not guess: that is a usage error naming the
- * bracket forms, unless -p gave the port, which leaves only the address. */
-static void
-check_bare_v6(const struct opts *o, const char *arg)
-{
-	const char *last = strrchr(arg, ':');
-	long port;
-	int head;
-
-	if (o->have_port || last == NULL ||
-	    cli_number(&port, last + 1, 1, 65535) == -1 ||
-	    !is_v6_literal(arg, (size_t)(last - arg)))
-		return;
-	head = (int)(last - arg);
-	if (!is_v6_literal(arg, strlen(arg)))
-		usage_error("%s: an IPv6 address with a port needs brackets: "
-		    "[%.*s]:%s", arg, head, arg, last + 1);
-	msg("%s: an IPv6 address with a port needs brackets: [%.*s]:%s", arg,
-	    head, arg, last + 1);
-	usage_error("%s: for the address %s itself, write [%s] or give -p",
-	    arg, arg, arg);
-}
-
-/* name, name:port, a.b.c.d[:port], [v6[%if]][:port], or a bare v6 (no
- * port). */
+/* The usage error of a bad HOST, whose reason may take two lines. */
 static void
 parse_host(struct opts *o, const char *arg)
 {
-	const char *rb, *colon;
+	char err[512];
 
-	if (arg[0] == '[') {
-		if ((rb = strchr(arg, ']')) == NULL)
-			usage_error("bad HOST '%s': missing ']'", arg);
-		if (rb[1] != '\0' && rb[1] != ':')
-			usage_error("bad HOST '%s': junk after ']'", arg);
-		set_host(o, arg, arg + 1, (size_t)(rb - arg - 1),
-		    rb[1] == ':' ? rb + 2 : NULL);
-	} else if ((colon = strchr(arg, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL)
-		set_host(o, arg, arg, (size_t)(colon - arg), colon + 1);
-	else {
-		check_bare_v6(o, arg);
-		set_host(o, arg, arg, strlen(arg), NULL);
-	}
+	if (hostport_parse(&o->target, arg, (unsigned int)o->default_port,
+	    HOSTPORT_HAS_P | (o->have_port ? HOSTPORT_P_GIVEN : 0), err,
+	    sizeof(err)) == 0)
+		return;
+	cli_error_lines("pktq", err);
+	fputs(usage_short, stderr);
+	exit(PKTQ_USAGE);
 }
 
 static void
@@ -447,7 +371,7 @@ open_socket(int family, const struct opts *o, enum try_result *why)
 }
 
 static int
-send_request(int fd, const struct pktq_req *r, const struct pktq_net_addr *t)
+send_request(int fd, const struct pktq_req *r, const struct hostport_addr *t)
 {
 	char text[ADDR_STRLEN];
 
@@ -548,7 +472,7 @@ print_answer(const cJSON *ans, const char *raw, size_t len, int compact)
 }
 
 static int
-handle_answer(struct session *s, const struct pktq_net_addr *t,
+handle_answer(struct session *s, const struct hostport_addr *t,
     const struct sockaddr_in6 *from, size_t len, int *pads)
 {
 	char sent[ADDR_STRLEN], src[ADDR_STRLEN];
@@ -573,7 +497,7 @@ handle_answer(struct session *s, const struct pktq_net_addr *t,
 
 /* Wait one timeout for one datagram. */
 static int
-await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
+await_answer(struct session *s, int fd, const struct hostport_addr *t,
     int *pads)
 {
 	long long deadline = pktq_net_now_ms() + s->o->timeout_ms, left;
@@ -607,7 +531,7 @@ await_answer(struct session *s, int fd, const struct pktq_net_addr *t,
 /* A fresh socket per query and address, so a late answer to an earlier
  * query can never pass for the answer to this one. */
 static int
-try_target(struct session *s, const struct pktq_net_addr *t)
+try_target(struct session *s, const struct hostport_addr *t)
 {
 	enum try_result why;
 	long tries = 0;
@@ -638,7 +562,7 @@ report_no_answer(const struct session *s)
 	char text[ADDR_STRLEN];
 	size_t i, k;
 
-	fprintf(stderr, "pktq: no answer from %s (tried:", s->o->host);
+	fprintf(stderr, "pktq: no answer from %s (tried:", s->o->target.host);
 	for (k = 0; k < s->ntargets; k++) {
 		i = (s->preferred + k) % s->ntargets;
 		fprintf(stderr, "%s %s", k > 0 ? "," : "",
@@ -677,10 +601,10 @@ resolve(struct session *s)
 	const struct opts *o = s->o;
 	const char *why;
 
-	if (pktq_net_resolve(o->host, o->port, o->family, &s->targets,
-	    &s->ntargets, &why) == 0)
+	if (hostport_resolve(&o->target, o->family, pktq_net_gai_strerror,
+	    &s->targets, &s->ntargets, &why) == 0)
 		return 0;
-	msg("%s: %s%s", o->host, why, o->family == AF_UNSPEC ? "" :
+	msg("%s: %s%s", o->target.host, why, o->family == AF_UNSPEC ? "" :
 	    o->family == AF_INET ? " (IPv4 only: -4 or -b)" :
 	    " (IPv6 only: -6 or -b)");
 	return -1;

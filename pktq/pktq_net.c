@@ -60,7 +60,7 @@ pktq_net_bind(int fd, int family, const struct sockaddr_in6 *local)
 
 int
 pktq_net_send(int fd, const void *buf, size_t len,
-    const struct pktq_net_addr *to)
+    const struct hostport_addr *to)
 {
 	ssize_t n;
 

@@ -1,13 +1,14 @@
 /* pktq_net: every platform call pktq makes — its client socket (never
  * connected), the wait for an answer, a monotonic clock, error texts — so
  * a port to another platform replaces this one file (and pktq_errq.c, the
- * POSIX file's ICMP errors); pktq_net_resolve.c, shared, turns a host
- * name into addresses with getaddrinfo. */
+ * POSIX file's ICMP errors).  HOST is split and resolved by hostport.c,
+ * which both platforms share. */
 #ifndef PKTINFOD_PKTQ_NET_H
 #define PKTINFOD_PKTQ_NET_H
 
 #include <stddef.h>
 
+#include "hostport.h"
 #include "netinc.h"
 
 /* Set up the platform's sockets (WSAStartup) and a binary stdout, so the
@@ -15,22 +16,9 @@
 int pktq_net_init(void);
 /* Text for an error number of these functions (strerror, or a WSA* name). */
 const char *pktq_net_strerror(int err);
-/* Text for a getaddrinfo error code. */
+/* Text for a getaddrinfo error code (hostport_resolve's gai_text). */
 const char *pktq_net_gai_strerror(int rc);
 
-/* One address a host name resolved to. */
-struct pktq_net_addr {
-	struct sockaddr_storage sa;	/* as the resolver gave it, to send */
-	socklen_t salen;
-	int family;			/* of sa, and so of the socket */
-	struct sockaddr_in6 dst;	/* sa v4-mapped, to compare and print */
-};
-
-/* Resolve host and the numeric port for UDP, of family or AF_UNSPEC, into
- * *out, an array of *n distinct addresses in the resolver's order, to be
- * freed.  0 / -1 with *why set to the resolver's message. */
-int pktq_net_resolve(const char *host, const char *port, int family,
-    struct pktq_net_addr **out, size_t *n, const char **why);
 /* A UDP socket of family (AF_INET or AF_INET6), never connected, that
  * reports an ICMP port unreachable for a datagram it sent (see
  * pktq_net_is_port_unreachable).  fd / -1 with errno. */
@@ -39,7 +27,7 @@ int pktq_net_socket(int family);
 int pktq_net_bind(int fd, int family, const struct sockaddr_in6 *local);
 /* Send one datagram to to.  0 / -1 with errno. */
 int pktq_net_send(int fd, const void *buf, size_t len,
-    const struct pktq_net_addr *to);
+    const struct hostport_addr *to);
 /* Wait up to ms for fd to be readable: 1 readable, 0 not yet (timeout or
  * signal), -1 with errno. */
 int pktq_net_wait(int fd, long long ms);

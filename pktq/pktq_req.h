@@ -1,4 +1,4 @@
-/* pktq_req: the request pktq sends (SPEC section 2) — built from OP and
+/* pktq_req: the request pktq sends (doc/protocol.md) — built from OP and
  * KEY=VALUE arguments or taken verbatim from --json, and padded when the
  * daemon answers "truncated".  Pure: no sockets. */
 #ifndef PKTINFOD_PKTQ_REQ_H

@@ -1,6 +1,7 @@
-/* cmsg: pure conversion between POSIX control buffers and the portable
- * structs — ip(7) IP_PKTINFO and ipv6(7)/RFC 3542 IPV6_PKTINFO.  No
- * syscalls, so tests can feed it hand-built buffers. */
+/* cmsg: pure conversion between the control data of recvmsg/sendmsg and
+ * the portable structs — ip(7) IP_PKTINFO, ipv6(7)/RFC 3542 IPV6_PKTINFO
+ * and socket(7) SO_RXQ_OVFL's drop count.  No syscalls, so tests can feed
+ * it hand-built buffers. */
 #ifndef PKTINFOD_CMSG_H
 #define PKTINFOD_CMSG_H
 
@@ -38,8 +39,9 @@ enum cmsg_status {
 };
 
 /* Fill m->dst, m->spec_dst, m->ifindex and m->rxq_drops from msg's
- * control data and flags; m->peer must already be set.  An IPv4 peer takes IP_PKTINFO and
- * falls back to a v4-mapped IPV6_PKTINFO; an IPv6 peer takes IPV6_PKTINFO. */
+ * control data and flags; m->peer must already be set.  An IPv4 peer
+ * takes IP_PKTINFO and falls back to a v4-mapped IPV6_PKTINFO; an IPv6
+ * peer takes IPV6_PKTINFO. */
 enum cmsg_status cmsg_parse(struct dgram_meta *m, const struct msghdr *msg);
 /* Build into buf the control message that sends from sel; returns the
  * msg_controllen to use. */

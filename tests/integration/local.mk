@@ -17,8 +17,8 @@ EXTRA_DIST += contrib/README.md \
 	contrib/bird.conf contrib/bird-local.conf \
 	contrib/pktinfod-healthcheck contrib/keepalived-ipvs-dr.conf
 
-# Reflection loops (SPEC section 2, "Loops") and the daemon under load and
-# signals (tests/tools/rawudp sends from source ports no socket could
+# Reflection loops (doc/protocol.md, "Silence") and the daemon under load
+# and signals (tests/tools/rawudp sends from source ports no socket could
 # bind); the configuration file through the real binary, and the policy
 # it sets (ACLs, rate limits, reload, the metrics endpoint); readiness and
 # reload as a service manager hears them (NOTIFY_SOCKET).

@@ -18,7 +18,7 @@ UNIT_TESTS = \
 	tests/unit/check_opts tests/unit/check_pktq_req \
 	tests/unit/check_pktq_json tests/unit/check_policy \
 	tests/unit/check_siphash tests/unit/check_metrics tests/unit/check_acl \
-	tests/unit/check_ratelimit tests/unit/check_conf
+	tests/unit/check_ratelimit tests/unit/check_conf tests/unit/check_hostport
 if WINDOWS
 UNIT_TESTS += tests/unit/check_cmsg_win32 tests/unit/check_sock_win32
 else
