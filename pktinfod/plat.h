@@ -4,7 +4,7 @@
  * stop, reload and counters requests (signals on POSIX; console events
  * and service stop on Windows), the pid and ready files, random bytes,
  * word to the service manager, and the Unix-only -u and -d.
- * plat_posix.c and plat_win32.c implement it; Makefile.am picks one. */
+ * plat_posix.c and plat_win32.c implement it; pktinfod/local.mk picks one. */
 #ifndef PKTINFOD_PLAT_H
 #define PKTINFOD_PLAT_H
 

@@ -223,7 +223,7 @@ scm_lists_this_process(void)
  * Wine 8's dispatcher, called by a console program, first waits out the
  * 10 s timeout of the control pipe of the service started last, and while
  * a service is being started it takes that service's pipe for its own
- * (ci/WINDOWS.md P13).  So under Wine a process that the service control
+ * (.ci/WINDOWS.md P13).  So under Wine a process that the service control
  * manager lists for no service runs as a console program at once.
  */
 int
