@@ -24,6 +24,7 @@
 #define TC_CMSG_FIRSTHDR(msg) CMSG_FIRSTHDR(msg)
 #define TC_CMSG_NXTHDR(msg, c) CMSG_NXTHDR(msg, c)
 #define TC_HAS_SPEC_DST 1
+#define TC_SUITE "cmsg"
 
 static void
 tc_msg_set(struct msghdr *msg, void *buf, size_t len, int ctrunc)
@@ -85,22 +86,9 @@ START_TEST(rxq_ovfl_count_is_taken)
 }
 END_TEST
 
-static Suite *
-cmsg_suite(void)
+static void
+tc_platform_cases(Suite *s, TCase *parse)
 {
-	Suite *s = suite_create("cmsg");
-	TCase *parse = tcase_create("cmsg_parse");
-	TCase *build = tcase_create("cmsg_build");
-
-	tc_add_cases(parse, build);
+	(void)s;
 	tcase_add_test(parse, rxq_ovfl_count_is_taken);
-	suite_add_tcase(s, parse);
-	suite_add_tcase(s, build);
-	return s;
-}
-
-int
-main(void)
-{
-	return tu_run(cmsg_suite());
 }

@@ -27,6 +27,7 @@
 #define TC_CMSG_FIRSTHDR(msg) WSA_CMSG_FIRSTHDR(msg)
 #define TC_CMSG_NXTHDR(msg, c) WSA_CMSG_NXTHDR(msg, c)
 #define TC_HAS_SPEC_DST 0
+#define TC_SUITE "cmsg_win32"
 
 static void
 tc_msg_set(WSAMSG *msg, void *buf, size_t len, int ctrunc)
@@ -71,49 +72,35 @@ assert_x64(void)
 	ck_assert_msg(sizeof(SIZE_T) == 8, "these are the x64 ABI's bytes");
 }
 
-/* IN_PKTINFO from 198.51.100.2, interface left to routing. */
-START_TEST(built_in_pktinfo_is_the_windows_bytes)
-{
-	static const unsigned char want[] = {
+/* The control message built for a source, byte for byte. */
+static const struct x64_case {
+	struct tc_build_case sel;
+	unsigned char bytes[40];
+	size_t len;
+} x64_cases[] = {
+	{ { "ipv4_source", AF_INET, "198.51.100.2", 0 }, {
 		HDR(24, 0, 19),
 		198, 51, 100, 2,		/* ipi_addr: the source */
 		0, 0, 0, 0,			/* ipi_ifindex */
-	};
-	union cmsg_send_buf buf;
-	struct srcsel sel;
-	size_t len;
-
-	assert_x64();
-	memset(&sel, 0, sizeof(sel));
-	sel.family = AF_INET;
-	sel.src = tu_ip("198.51.100.2");
-	len = cmsg_build(&buf, &sel);
-	ck_assert_uint_eq(len, sizeof(want));
-	ck_assert_mem_eq(buf.buf, want, sizeof(want));
-}
-END_TEST
-
-/* IN6_PKTINFO from fe80::1 on interface 4, padded to 8 bytes. */
-START_TEST(built_in6_pktinfo_is_the_windows_bytes)
-{
-	static const unsigned char want[] = {
+	  }, 24 },
+	{ { "ipv6_linklocal_source", AF_INET6, "fe80::1", 4 }, {
 		HDR(36, 41, 19),
 		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 		4, 0, 0, 0,			/* ipi6_ifindex */
-		0, 0, 0, 0,
-	};
+		0, 0, 0, 0,			/* to 8 bytes */
+	  }, 40 },
+};
+
+START_TEST(built_pktinfo_is_the_x64_bytes)
+{
+	const struct x64_case *xc = &x64_cases[_i];
 	union cmsg_send_buf buf;
-	struct srcsel sel;
-	size_t len;
 
 	assert_x64();
-	memset(&sel, 0, sizeof(sel));
-	sel.family = AF_INET6;
-	sel.src = tu_ip("fe80::1");
-	sel.ifindex = 4;
-	len = cmsg_build(&buf, &sel);
-	ck_assert_uint_eq(len, sizeof(want));
-	ck_assert_mem_eq(buf.buf, want, sizeof(want));
+	ck_assert_msg(build_from(&buf, &xc->sel) == xc->len, "%s: length",
+	    xc->sel.name);
+	ck_assert_msg(memcmp(buf.buf, xc->bytes, xc->len) == 0,
+	    "%s: the bytes differ", xc->sel.name);
 }
 END_TEST
 
@@ -144,26 +131,14 @@ START_TEST(wine_control_bytes_for_ipv4_parse)
 }
 END_TEST
 
-static Suite *
-cmsg_suite(void)
+static void
+tc_platform_cases(Suite *s, TCase *parse)
 {
-	Suite *s = suite_create("cmsg_win32");
-	TCase *parse = tcase_create("cmsg_parse");
-	TCase *build = tcase_create("cmsg_build");
 	TCase *abi = tcase_create("x64_bytes");
 
-	tc_add_cases(parse, build);
-	tcase_add_test(abi, built_in_pktinfo_is_the_windows_bytes);
-	tcase_add_test(abi, built_in6_pktinfo_is_the_windows_bytes);
-	tcase_add_test(abi, wine_control_bytes_for_ipv4_parse);
-	suite_add_tcase(s, parse);
-	suite_add_tcase(s, build);
+	(void)parse;
 	suite_add_tcase(s, abi);
-	return s;
-}
-
-int
-main(void)
-{
-	return tu_run(cmsg_suite());
+	tcase_add_loop_test(abi, built_pktinfo_is_the_x64_bytes, 0,
+	    TC_COUNT(x64_cases));
+	tcase_add_test(abi, wine_control_bytes_for_ipv4_parse);
 }

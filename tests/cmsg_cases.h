@@ -14,7 +14,10 @@
  *                      an IPv4 pktinfo as the receive side reports it
  *   tc_in_pktinfo_to_send(pi, src, ifindex)
  *                      the IPv4 pktinfo that sends from src
+ *   TC_SUITE           the suite's name
  *
+ * and, after it, tc_platform_cases, which adds the platform's own tests;
+ * main is here.
  * Each table row is one behaviour, named in the row; a failure names it. */
 #ifndef PKTINFOD_CMSG_CASES_H
 #define PKTINFOD_CMSG_CASES_H
@@ -295,11 +298,10 @@ pktinfo_size(int family)
 	    sizeof(TC_IN6_PKTINFO);
 }
 
-/* Build case i into a buffer filled with 0xa5; its length. */
+/* Build bc into a buffer filled with 0xa5; its length. */
 static size_t
-build_case(union cmsg_send_buf *buf, int i)
+build_from(union cmsg_send_buf *buf, const struct tc_build_case *bc)
 {
-	const struct tc_build_case *bc = &tc_build_cases[i];
 	struct srcsel sel;
 
 	memset(buf, 0xa5, sizeof(*buf));
@@ -308,6 +310,12 @@ build_case(union cmsg_send_buf *buf, int i)
 	sel.src = tu_ip(bc->src);
 	sel.ifindex = bc->ifindex;
 	return cmsg_build(buf, &sel);
+}
+
+static size_t
+build_case(union cmsg_send_buf *buf, int i)
+{
+	return build_from(buf, &tc_build_cases[i]);
 }
 
 /* The one pktinfo that sends from the case's source, every byte of it. */
@@ -388,10 +396,18 @@ START_TEST(receive_buffer_holds_both_and_one_more)
 }
 END_TEST
 
-/* Add the shared cases to the platform's test cases. */
-static void
-tc_add_cases(TCase *parse, TCase *build)
+/* The platform's own tests, into its suite or the cmsg_parse case. */
+static void tc_platform_cases(Suite *s, TCase *parse);
+
+int
+main(void)
 {
+	Suite *s = suite_create(TC_SUITE);
+	TCase *parse = tcase_create("cmsg_parse");
+	TCase *build = tcase_create("cmsg_build");
+
+	suite_add_tcase(s, parse);
+	suite_add_tcase(s, build);
 	tcase_add_loop_test(parse, parse_case, 0, TC_COUNT(tc_parse_cases));
 	tcase_add_test(parse, receive_buffer_holds_both_and_one_more);
 	tcase_add_loop_test(build, build_case_writes_its_pktinfo, 0,
@@ -400,6 +416,8 @@ tc_add_cases(TCase *parse, TCase *build)
 	    TC_COUNT(tc_build_cases));
 	tcase_add_loop_test(build, build_case_walks_as_one_message, 0,
 	    TC_COUNT(tc_build_cases));
+	tc_platform_cases(s, parse);
+	return tu_run(s);
 }
 
 #endif
