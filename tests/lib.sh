@@ -104,16 +104,26 @@ t_require_windows() {
 # t_now_ms: milliseconds since the epoch.
 t_now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# t_wait_for SECONDS COMMAND...: run COMMAND every 10 ms until it succeeds
-# (status 0) or SECONDS have passed (status 1).  Every poll in the tests is
-# this one, so every wait is bounded.
-t_wait_for() {
-	t_wait_end=$(($(t_now_ms) + $1 * 1000))
-	shift
+# t_wait_ms BOUND_MS STEP_MS COMMAND...: run COMMAND every STEP_MS
+# milliseconds until it succeeds (status 0) or BOUND_MS have passed
+# (status 1).  Every poll in the tests is this one, so every wait is
+# bounded; t_wait_for is the usual form, a slower step is for a COMMAND
+# that costs a few processes.
+t_wait_ms() {
+	t_wait_end=$(($(t_now_ms) + $1))
+	t_wait_step=$(printf '%d.%03d' $(($2 / 1000)) $(($2 % 1000)))
+	shift 2
 	until "$@"; do
 		[ "$(t_now_ms)" -lt "$t_wait_end" ] || return 1
-		sleep 0.01
+		sleep "$t_wait_step"
 	done
+}
+
+# t_wait_for SECONDS COMMAND...: COMMAND every 10 ms, for SECONDS at most.
+t_wait_for() {
+	t_wait_s=$1
+	shift
+	t_wait_ms $((t_wait_s * 1000)) 10 "$@"
 }
 
 # t_alive PID: the process runs (a child that died stays a zombie until
