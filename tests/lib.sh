@@ -139,6 +139,17 @@ t_gone() { ! t_alive "$1"; }
 # daemon that failed is not waited out).
 t_ready_or_gone() { [ -s "$1" ] || t_gone "$2"; }
 
+# t_await_ready FILE PID SECONDS LOG WHAT: wait for PID's ready FILE; when
+# PID ends first or SECONDS pass, say WHAT did not become ready, show LOG
+# and end the test.
+t_await_ready() {
+	t_wait_for "$3" t_ready_or_gone "$1" "$2"
+	[ -s "$1" ] && return 0
+	t_log "$5 did not become ready:"
+	cat "$4"
+	exit 1
+}
+
 # t_done: the test's exit status, with a closing line.
 t_done() {
 	t_log "$((T_CHECKS - T_FAILS)) passed, $T_FAILS failed"
@@ -159,12 +170,8 @@ t_daemon_start() {
 	    "$@" 2>"$T_DIR/$name.log" &
 	DAEMON_PID=$!
 	T_PIDS="$T_PIDS $DAEMON_PID"
-	t_wait_for 30 t_ready_or_gone "$T_DIR/$name.ready" "$DAEMON_PID"
-	if ! [ -s "$T_DIR/$name.ready" ]; then
-		t_log "daemon $name did not become ready:"
-		cat "$T_DIR/$name.log"
-		exit 1
-	fi
+	t_await_ready "$T_DIR/$name.ready" "$DAEMON_PID" 30 "$T_DIR/$name.log" \
+	    "daemon $name"
 	# One line per listen address: PORT is the first one's.  A Windows
 	# daemon writes its ready file with CRLF.
 	PORT=$(tr -d '\r' <"$T_DIR/$name.ready" | sed -n 1p)

@@ -643,12 +643,8 @@ ip netns exec "$nsn" strace -f -o "$T_DIR/as.strace" -e trace=sendmsg,sendmmsg \
     -P "$T_DIR/as.pid" 2>"$T_DIR/as.log" &
 as_strace=$!
 T_PIDS="$T_PIDS $as_strace"
-t_wait_for 10 t_ready_or_gone "$T_DIR/as.ready" "$as_strace"
-if ! [ -s "$T_DIR/as.ready" ]; then
-	t_log "pktinfod on as (under strace) did not become ready:"
-	cat "$T_DIR/as.log"
-	exit 1
-fi
+t_await_ready "$T_DIR/as.ready" "$as_strace" 10 "$T_DIR/as.log" \
+    "pktinfod on as (under strace)"
 AS_PID=$(cat "$T_DIR/as.pid")
 T_PIDS=" $AS_PID$T_PIDS"
 UA_INDEX=$(ip -n "$NS_as" -o link show ua | cut -d: -f1)
