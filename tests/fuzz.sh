@@ -33,7 +33,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 fails=0
 for name in proto cmsg addr; do
 	case $name in
-	proto) mods="$src/proto.c $src/jscan.c $src/siphash.c $src/acl.c $src/addr.c" libs=-lcjson ;;
+	proto) mods="$src/proto.c $src/jscan.c $src/jwrite.c $src/siphash.c
+	    $src/acl.c $src/addr.c" libs=-lcjson ;;
 	cmsg) mods="$src/cmsg.c $src/srcsel.c $src/addr.c" libs= ;;
 	addr) mods="$src/addr.c" libs= ;;
 	esac
