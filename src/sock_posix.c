@@ -72,17 +72,23 @@ sock_posix_use(const struct sock_posix_api *api)
 	api_in_use = api != NULL ? api : &kernel;
 }
 
-/* What each message's two headers point at besides the batch's buffers. */
-struct hdr_room {
-	struct iovec riov, tiov;
-	union cmsg_recv_buf rctl;
-	union cmsg_send_buf tctl;
+/* What a header points at besides the batch's buffers (the control
+ * buffer last: struct cmsghdr ends in a flexible array). */
+struct rx_room {
+	struct iovec iov;
+	union cmsg_recv_buf ctl;
+};
+
+struct tx_room {
+	struct iovec iov;
+	union cmsg_send_buf ctl;
 };
 
 /* The headers, in the arrays recvmmsg and sendmmsg take. */
 struct sock_hdrs {
 	struct mmsghdr *rx, *tx;
-	struct hdr_room *room;
+	struct rx_room *rxr;
+	struct tx_room *txr;
 };
 
 static int
@@ -174,7 +180,8 @@ posix_hdrs_free(struct sock_batch *b)
 {
 	free(b->hdrs->rx);
 	free(b->hdrs->tx);
-	free(b->hdrs->room);
+	free(b->hdrs->rxr);
+	free(b->hdrs->txr);
 	free(b->hdrs);
 	b->hdrs = NULL;
 }
@@ -184,18 +191,17 @@ posix_hdrs_free(struct sock_batch *b)
 static void
 hdr_point(struct sock_batch *b, unsigned int i)
 {
-	struct hdr_room *r = &b->hdrs->room[i];
-	struct msghdr *rx = &b->hdrs->rx[i].msg_hdr;
-	struct msghdr *tx = &b->hdrs->tx[i].msg_hdr;
+	struct sock_hdrs *h = b->hdrs;
+	struct msghdr *rx = &h->rx[i].msg_hdr, *tx = &h->tx[i].msg_hdr;
 
-	r->riov.iov_base = b->msg[i].rx;
-	r->riov.iov_len = b->rx_cap;
+	h->rxr[i].iov.iov_base = b->msg[i].rx;
+	h->rxr[i].iov.iov_len = b->rx_cap;
 	rx->msg_name = &b->from[i];
-	rx->msg_iov = &r->riov;
+	rx->msg_iov = &h->rxr[i].iov;
 	rx->msg_iovlen = 1;
-	rx->msg_control = r->rctl.buf;
+	rx->msg_control = h->rxr[i].ctl.buf;
 	tx->msg_name = &b->out[i].to;
-	tx->msg_iov = &r->tiov;
+	tx->msg_iov = &h->txr[i].iov;
 	tx->msg_iovlen = 1;
 }
 
@@ -209,8 +215,10 @@ posix_hdrs_new(struct sock_batch *b)
 		return -1;
 	h->rx = calloc(b->n, sizeof(*h->rx));
 	h->tx = calloc(b->n, sizeof(*h->tx));
-	h->room = calloc(b->n, sizeof(*h->room));
-	if (h->rx == NULL || h->tx == NULL || h->room == NULL)
+	h->rxr = calloc(b->n, sizeof(*h->rxr));
+	h->txr = calloc(b->n, sizeof(*h->txr));
+	if (h->rx == NULL || h->tx == NULL || h->rxr == NULL ||
+	    h->txr == NULL)
 		return -1;
 	for (i = 0; i < b->n; i++)
 		hdr_point(b, i);
@@ -224,7 +232,7 @@ rx_reset(struct sock_batch *b, unsigned int i)
 	struct msghdr *h = &b->hdrs->rx[i].msg_hdr;
 
 	h->msg_namelen = sizeof(b->from[i]);
-	h->msg_controllen = sizeof(b->hdrs->room[i].rctl.buf);
+	h->msg_controllen = sizeof(b->hdrs->rxr[i].ctl.buf);
 	h->msg_flags = 0;
 }
 
@@ -267,15 +275,15 @@ posix_recv(struct sock *s, struct sock_batch *b)
 static void
 tx_fill(const struct sock *s, struct sock_batch *b, unsigned int j)
 {
-	struct hdr_room *r = &b->hdrs->room[j];
+	struct tx_room *r = &b->hdrs->txr[j];
 	const struct sock_out *o = &b->out[j];
 	struct msghdr *m = &b->hdrs->tx[j].msg_hdr;
 
-	r->tiov.iov_base = b->msg[o->msg].tx;
-	r->tiov.iov_len = b->msg[o->msg].txlen;
+	r->iov.iov_base = b->msg[o->msg].tx;
+	r->iov.iov_len = b->msg[o->msg].txlen;
 	m->msg_namelen = (socklen_t)o->tolen;
-	m->msg_control = s->naive ? NULL : r->tctl.buf;
-	m->msg_controllen = s->naive ? 0 : cmsg_build(&r->tctl, &o->sel);
+	m->msg_control = s->naive ? NULL : r->ctl.buf;
+	m->msg_controllen = s->naive ? 0 : cmsg_build(&r->ctl, &o->sel);
 }
 
 static int

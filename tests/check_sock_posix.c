@@ -37,12 +37,13 @@
 struct fake_dgram {
 	struct sockaddr_storage from;
 	socklen_t fromlen;
-	union cmsg_recv_buf ctl;
-	size_t ctllen;
 	char data[64];
 	size_t len;
 	unsigned int reported;	/* msg_len as Linux reports it; 0: len */
 	int flags;		/* msg_flags */
+	size_t ctllen;
+	union cmsg_recv_buf ctl;	/* last: struct cmsghdr ends in a
+					 * flexible array */
 };
 
 /* One msghdr the fake send calls took, as it was handed over. */
