@@ -2,8 +2,8 @@
  * system calls (sock_posix.c, sock_win32.c) share — the socket, the batch,
  * and the one table of calls each platform exports.  Every policy is
  * sock.c's; a platform makes the calls in its own types, fills and reads
- * its own headers, and reports its own error codes.  Only those files and
- * their tests include this. */
+ * its own headers, and reports its own error codes.  Only those three
+ * files include this. */
 #ifndef PKTINFOD_SOCK_PLAT_H
 #define PKTINFOD_SOCK_PLAT_H
 

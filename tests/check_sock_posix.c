@@ -758,6 +758,18 @@ fake_in_pktinfo(struct fake_dgram *d, const char *spec_dst, const char *dst,
 	fake_cmsg(d, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 }
 
+/* A datagram from an IPv4 peer to the unicast dst on interface 3, with
+ * the IP_PKTINFO Linux gives it. */
+static struct fake_dgram *
+fake_query4(const char *peer, uint16_t port, const char *data,
+    const char *dst)
+{
+	struct fake_dgram *d = fake_datagram(peer, port, 0, data);
+
+	fake_in_pktinfo(d, dst, dst, 3);
+	return d;
+}
+
 static void
 fake_in6_pktinfo(struct fake_dgram *d, const char *dst, unsigned int ifindex)
 {
@@ -966,10 +978,8 @@ START_TEST(naive_source_sends_no_control_data)
 {
 	struct sock_batch *b;
 	struct sock *s = open_batch(SOCK_F_NAIVE, 1, &b);
-	struct fake_dgram *d;
 
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	fake_query4("192.0.2.10", 5353, "x", "198.51.100.2");
 	receive_and_answer(s, b, "y");
 	ck_assert_int_eq(fk.sent[0].has_control, 0);
 	ck_assert_uint_eq(fk.sent[0].ctllen, 0);
@@ -1016,10 +1026,8 @@ START_TEST(batch_goes_out_in_one_sendmmsg)
 	unsigned int next = 0;
 	struct fake_dgram *d;
 
-	d = fake_datagram("192.0.2.10", 1001, 0, "a");
-	fake_in_pktinfo(d, "198.51.100.1", "198.51.100.1", 3);
-	d = fake_datagram("192.0.2.11", 1002, 0, "b");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	d = fake_query4("192.0.2.10", 1001, "a", "198.51.100.1");
+	d = fake_query4("192.0.2.11", 1002, "b", "198.51.100.2");
 	d = fake_datagram("2001:db8:1::12", 1003, 0, "c");
 	fake_in6_pktinfo(d, "2001:db8::3", 3);
 	ck_assert_int_eq(sock_recv_batch(s, b), 3);
@@ -1049,12 +1057,10 @@ START_TEST(failing_entry_is_skipped_and_the_rest_sent)
 	struct sock_batch *b;
 	struct sock *s = open_batch(0, 1, &b);
 	unsigned int next = 0, i;
-	struct fake_dgram *d;
 	char text[2] = "a";
 
 	for (i = 0; i < 3; i++) {
-		d = fake_datagram("192.0.2.10", (uint16_t)(1000 + i), 0, "q");
-		fake_in_pktinfo(d, "198.51.100.1", "198.51.100.1", 3);
+		fake_query4("192.0.2.10", (uint16_t)(1000 + i), "q", "198.51.100.1");
 	}
 	ck_assert_int_eq(sock_recv_batch(s, b), 3);
 	for (i = 0; i < 3; i++, text[0]++)
@@ -1085,11 +1091,9 @@ full_socket(int err)
 	struct sock_batch *b;
 	struct sock *s = open_batch(0, 1, &b);
 	unsigned int next = 0, i;
-	struct fake_dgram *d;
 
 	for (i = 0; i < 2; i++) {
-		d = fake_datagram("192.0.2.10", (uint16_t)(1000 + i), 0, "q");
-		fake_in_pktinfo(d, "198.51.100.1", "198.51.100.1", 3);
+		fake_query4("192.0.2.10", (uint16_t)(1000 + i), "q", "198.51.100.1");
 	}
 	ck_assert_int_eq(sock_recv_batch(s, b), 2);
 	answer(b, sock_batch_msg(b, 0), "a");
@@ -1127,10 +1131,8 @@ START_TEST(one_by_one_uses_recvmsg_and_sendmsg)
 {
 	struct sock_batch *b;
 	struct sock *s = open_batch(0, 0, &b);
-	struct fake_dgram *d;
 
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	fake_query4("192.0.2.10", 5353, "x", "198.51.100.2");
 	fake_datagram("192.0.2.11", 5353, 0, "z");
 	receive_and_answer(s, b, "y");
 	fs_assert_called("recvmsg(3)");
@@ -1150,10 +1152,8 @@ START_TEST(one_by_one_send_error_is_recorded_and_not_retried)
 	struct sock_batch *b;
 	struct sock *s = open_batch(0, 0, &b);
 	unsigned int next = 0;
-	struct fake_dgram *d;
 
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	fake_query4("192.0.2.10", 5353, "x", "198.51.100.2");
 	ck_assert_int_eq(sock_recv_batch(s, b), 1);
 	answer(b, sock_batch_msg(b, 0), "y");
 	fk.script[0] = -EADDRNOTAVAIL;
@@ -1175,8 +1175,7 @@ START_TEST(headers_are_reset_before_every_receive)
 	struct fake_dgram *d;
 	int round;
 
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	d = fake_query4("192.0.2.10", 5353, "x", "198.51.100.2");
 	d->flags = MSG_CTRUNC;
 	for (round = 0; round < 2; round++) {
 		ck_assert_int_eq(sock_recv_batch(s, b), 1);
@@ -1189,22 +1188,30 @@ START_TEST(headers_are_reset_before_every_receive)
 }
 END_TEST
 
-/* Linux reports a cut datagram's real length with MSG_TRUNC. */
-START_TEST(cut_datagram_keeps_its_real_length)
+/* What a datagram flagged MSG_TRUNC with msg_len reported reads as. */
+static size_t
+cut_length(unsigned int reported)
 {
 	struct sock_batch *b;
 	struct sock *s = open_batch(0, 1, &b);
 	struct fake_dgram *d;
+	size_t len;
 
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
+	d = fake_query4("192.0.2.10", 5353, "x", "198.51.100.2");
 	d->flags = MSG_TRUNC;
-	d->reported = 1000;
+	d->reported = reported;
 	ck_assert_int_eq(sock_recv_batch(s, b), 1);
 	ck_assert_int_eq(sock_batch_msg(b, 0)->status, SOCK_RX_OK);
-	ck_assert_uint_eq(sock_batch_msg(b, 0)->len, 1000);
+	len = sock_batch_msg(b, 0)->len;
 	sock_batch_free(b);
 	sock_close(s);
+	return len;
+}
+
+/* Linux reports a cut datagram's real length with MSG_TRUNC. */
+START_TEST(cut_datagram_keeps_its_real_length)
+{
+	ck_assert_uint_eq(cut_length(1000), 1000);
 }
 END_TEST
 
@@ -1212,18 +1219,7 @@ END_TEST
  * large. */
 START_TEST(cut_datagram_reads_as_too_large)
 {
-	struct sock_batch *b;
-	struct sock *s = open_batch(0, 1, &b);
-	struct fake_dgram *d;
-
-	d = fake_datagram("192.0.2.10", 5353, 0, "x");
-	fake_in_pktinfo(d, "198.51.100.2", "198.51.100.2", 3);
-	d->flags = MSG_TRUNC;
-	d->reported = 512;
-	ck_assert_int_eq(sock_recv_batch(s, b), 1);
-	ck_assert_uint_gt(sock_batch_msg(b, 0)->len, 512);
-	sock_batch_free(b);
-	sock_close(s);
+	ck_assert_uint_gt(cut_length(512), 512);
 }
 END_TEST
 
