@@ -165,28 +165,30 @@ plain_run(const char *p, const char *end)
 	return p;
 }
 
+/* A hex digit's value plus one, 0 for any other byte. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	['A'] = 11, 12, 13, 14, 15, 16,
+	['a'] = 11, 12, 13, 14, 15, 16,
+};
+
 static int
 hex_digit(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
-	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return hex1[(unsigned char)c] - 1;
 }
 
 /* Four hex digits of a \\u escape, from p: their value, or -1. */
 static long
 hex4(const char *p, const char *end)
 {
-	long v = 0;
-	int i, d;
+	const unsigned char *u = (const unsigned char *)p;
 
-	if (end - p < 4)
+	if (end - p < 4 || !hex1[u[0]] || !hex1[u[1]] || !hex1[u[2]] ||
+	    !hex1[u[3]])
 		return -1;
-	for (i = 0; i < 4; i++) {
-		if ((d = hex_digit(p[i])) < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
+	return (long)(hex1[u[0]] - 1) << 12 | (long)(hex1[u[1]] - 1) << 8 |
+	    (long)(hex1[u[2]] - 1) << 4 | (long)(hex1[u[3]] - 1);
 }
 
 /* The \\u escape after "\\u": a code point, or a UTF-16 surrogate pair
@@ -482,8 +484,11 @@ put_utf8(char *out, unsigned long cp)
 size_t
 jscan_unescape(const char *p, size_t n, char *out)
 {
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *end = p + n, *e;
+	static const char to[128] = {
+		['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+		['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+	};
+	const char *end = p + n;
 	char *o = out;
 	unsigned long cp;
 
@@ -493,8 +498,7 @@ jscan_unescape(const char *p, size_t n, char *out)
 			continue;
 		}
 		if (p[1] != 'u') {
-			e = strchr(from, p[1]);
-			*o++ = to[e - from];
+			*o++ = to[p[1] & 0x7f];
 			p += 2;
 			continue;
 		}

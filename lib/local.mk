@@ -22,13 +22,14 @@ endif
 lib_libpktcore_a_CPPFLAGS = $(LIB_CPPFLAGS)
 
 # The daemon's modules, in the order a datagram meets them: the socket
-# layer and control messages (the platform's), the source policy, ACL and
-# rate limiter, the protocol with its strict JSON scan and writer, source
-# selection; then counters, the metrics page and logging.  The unit tests,
-# the fuzz harnesses, bench/reflector and tests/tools/hostile (for the
-# strict scan) link it too; pktq and pktbench do not.
+# layer (sock.c, over the platform's calls and control messages), the
+# source policy, ACL and rate limiter, the protocol with its strict JSON
+# scan and writer, source selection; then counters, the metrics page and
+# logging.  The unit tests, the fuzz harnesses, bench/reflector and
+# tests/tools/hostile (for the strict scan) link it too; pktq and pktbench
+# do not.
 lib_libpktdaemon_a_SOURCES = \
-	lib/dgram.h lib/sock.h \
+	lib/dgram.h lib/sock.c lib/sock.h lib/sock_plat.h \
 	lib/policy.c lib/policy.h \
 	lib/acl.c lib/acl.h \
 	lib/ratelimit.c lib/ratelimit.h \
@@ -48,7 +49,7 @@ lib_libpktdaemon_a_SOURCES += \
 	lib/win32/log_win32.c
 else
 lib_libpktdaemon_a_SOURCES += \
-	lib/posix/sock_posix.c \
+	lib/posix/sock_posix.c lib/posix/sock_posix.h \
 	lib/posix/cmsg.c lib/posix/cmsg.h \
 	lib/posix/log_posix.c
 endif

@@ -1,7 +1,8 @@
-/* sock: the platform socket layer behind one narrow interface — open the
- * dual-stack pktinfo socket in the order of SPEC section 3, receive a batch
- * of datagrams with their metadata, send each answer from its source.
- * sock_posix.c implements it for Linux and the BSDs. */
+/* sock: the socket layer behind one narrow interface — open the
+ * dual-stack pktinfo socket (HACKING.md, "Source selection", gives the
+ * order), receive a batch of datagrams with their metadata, send each
+ * answer from the address its datagram arrived on.  sock.c is the
+ * portable part; sock_posix.c or sock_win32.c makes the system calls. */
 #ifndef PKTINFOD_SOCK_H
 #define PKTINFOD_SOCK_H
 
@@ -23,16 +24,21 @@ struct sock_features {
 enum sock_flags {
 	SOCK_F_REUSEPORT = 1,	/* SO_REUSEPORT, for one socket per worker */
 	SOCK_F_NAIVE = 2,	/* answer with plain sendto: negative control */
-	SOCK_F_FIRST = 4	/* with REUSEPORT: fail if the port is taken */
+	SOCK_F_FIRST = 4	/* the first worker's: with REUSEPORT, fail if
+				 * the port is taken, and answer the
+				 * broadcast and multicast datagrams */
 };
 
 enum sock_rx {
 	SOCK_RX_OK,
-	SOCK_RX_NO_PKTINFO	/* control data cut or missing: drop */
+	SOCK_RX_NO_PKTINFO,	/* control data cut or missing: drop */
+	SOCK_RX_COPY		/* a broadcast or multicast datagram that every
+				 * worker's socket got: the first answers it */
 };
 
-/* Open and bind a socket on bind_to (SPEC section 3); every failure is
- * logged naming the call and the address.  NULL / errno. */
+/* Open and bind a socket on bind_to; every failure is logged naming the
+ * call and the address.  Windows: Winsock must be started (plat_init).
+ * NULL / errno. */
 struct sock *sock_open(const struct sockaddr_in6 *bind_to, int flags);
 /* Close s and free it. */
 void sock_close(struct sock *s);
@@ -59,7 +65,8 @@ struct sock_msg {
 struct sock_batch;
 
 /* Allocate a batch of n messages; batch_io 0 forces one recvmsg/sendmsg
- * per datagram even where recvmmsg/sendmmsg exist.  NULL / errno. */
+ * per datagram even where recvmmsg/sendmmsg exist, and then, or where they
+ * do not, the batch holds one message.  NULL / errno. */
 struct sock_batch *sock_batch_new(unsigned int n, size_t rx_cap,
     size_t tx_cap, int batch_io);
 /* Free b. */

@@ -28,7 +28,6 @@
 #include "settings.h"
 #include "sock.h"
 #include "siphash.h"
-#include "srcsel.h"
 #include "stats.h"
 
 /* Batches per read callback, so one busy socket cannot starve the others
@@ -286,13 +285,12 @@ handle(struct listener *l, struct sock_msg *msg)
 	struct proto_outcome res;
 	size_t cap;
 
-	if (msg->status != SOCK_RX_OK) {
+	if (msg->status == SOCK_RX_NO_PKTINFO) {
 		stats_inc(&w->stats.counter[STATS_NO_PKTINFO]);
 		return;
 	}
 	count_rxq_drops(l, msg);
-	/* Every worker's socket got this copy: one answer is enough. */
-	if (w->id > 0 && srcsel_dst_is_group(&msg->meta))
+	if (msg->status == SOCK_RX_COPY)
 		return;
 	stats_inc(&w->stats.counter[is_v4(msg) ? STATS_RX4 : STATS_RX6]);
 	stats_count_local(&w->stats, &msg->meta.dst);

@@ -81,7 +81,11 @@ cmsg_parse(struct dgram_meta *m, const struct msghdr *msg)
 	if (msg->msg_flags & MSG_CTRUNC)
 		return CMSG_CTRUNC;
 	v4peer = addr_is_v4mapped(&m->peer.sin6_addr);
-	for (c = CMSG_FIRSTHDR(msg); c != NULL;
+	/* A cmsg_len below a header's size names no next header: glibc's
+	 * CMSG_NXTHDR stops there, but the BSDs' (and mingw's) return the
+	 * same header again for a cmsg_len of 0.  Stop in every libc. */
+	for (c = CMSG_FIRSTHDR(msg); c != NULL &&
+	    c->cmsg_len >= sizeof(struct cmsghdr);
 	    c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		if (take_rxq_ovfl(m, msg, c))
 			continue;

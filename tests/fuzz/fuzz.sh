@@ -34,7 +34,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 fails=0
 for name in proto cmsg addr; do
 	case $name in
-	proto) mods="$lib/proto.c $lib/jscan.c $lib/siphash.c $lib/acl.c $lib/addr.c" libs=-lcjson ;;
+	proto) mods="$lib/proto.c $lib/jscan.c $lib/jwrite.c $lib/siphash.c
+	    $lib/acl.c $lib/addr.c" libs=-lcjson ;;
 	cmsg) mods="$lib/posix/cmsg.c $lib/srcsel.c $lib/addr.c" libs= ;;
 	addr) mods="$lib/addr.c" libs= ;;
 	esac

@@ -70,7 +70,7 @@ check_answer(const struct proto_env *env, const struct dgram_meta *m,
 	FUZZ_CHECK(res.result != PROTO_NOT_A_REQUEST || n == 0);
 	if (n == 0)
 		return;
-	FUZZ_CHECK(n < cap);
+	FUZZ_CHECK(n <= cap);
 	FUZZ_CHECK(n <= FACTOR * len);
 	/* Strict: no raw control byte but the whitespace of a data the
 	 * client wrote with it. */

@@ -1,11 +1,9 @@
-# lib_wine.sh: what the Wine tests add to lib.sh.  The Windows programs of
-# this build run under Wine through $RUN (tests/wine-run.sh, in the prefix
-# make check made); the clients that query them are the native pktq and
-# udpq of the build named by configure --with-native-build.  Sourced by
-# tests/integration/t_win_*.sh.
-. "$(dirname "$0")/lib.sh"
-
-[ -n "${RUN:-}" ] || t_skip "not a Windows build: RUN is empty"
+# lib_wine.sh: what a Windows build adds to lib.sh, which loads it when RUN
+# is set.  The Windows programs of this build run under Wine through $RUN
+# (tests/wine-run.sh, in the prefix make check made); the clients that
+# query them are the native pktq and udpq of the build named by configure
+# --with-native-build.  So a test body written for Linux (t_loopback.sh,
+# t_badinput.sh) drives pktinfod.exe when a Wine test runs it.
 if [ -z "${NATIVE_BUILDDIR:-}" ] || ! [ -x "$NATIVE_BUILDDIR/pktq/pktq" ] ||
     ! [ -x "$NATIVE_BUILDDIR/tests/tools/udpq" ]; then
 	t_skip "no native pktq/pktq and tests/tools/udpq: configure with" \
@@ -20,6 +18,16 @@ PKTQ="$NATIVE_BUILDDIR/pktq/pktq"
 UDPQ="$NATIVE_BUILDDIR/tests/tools/udpq"
 NATIVE_PKTINFOD="$NATIVE_BUILDDIR/pktinfod/pktinfod"
 PKTQ_EXE="$top_builddir/pktq/pktq$EXEEXT"
+
+# What pktinfod.exe is like (lib.sh has the native daemon's): answers take
+# longer through Wine; SIGINT is Wine's CTRL_C_EVENT, the graceful stop
+# (SIGTERM ends Wine at once); Wine names the loopback loopback_N, with
+# Linux's index; one worker and no batches on Windows.
+T_REPLY_MS=2000
+T_STOP_SIGNAL=INT
+T_LO_IFNAME='loopback_*'
+T_WORKERS=1
+T_FEATURES='["dualstack","pktinfo4","pktinfo6"]'
 
 # The line pktinfod.exe logs at start when ntdll exports wine_get_version.
 WINE_NOTE="running under Wine"

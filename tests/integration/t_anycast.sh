@@ -69,10 +69,9 @@ REQ='{"op":"whoami","pad":".....................................................
 HC_ARGS="-i 0.5 -f 2 -r 2 -t 300"
 WITHDRAW_BOUND_MS=5000
 
-now_ms() { date +%s%3N; }
 sorted() { printf '%s\n' "$@" | sort | paste -sd ' ' -; }
 VIPS_SORTED=$(sorted $VIP4 $VIP6)
-phase() { t_log "--- $* (at $(($(now_ms) - T_START)) ms)"; }
+phase() { t_log "--- $* (at $(($(t_now_ms) - T_START)) ms)"; }
 
 # nsx NAME COMMAND...: nsx without its subshell: this run's namespace
 # names are looked up once (NS_rt, NS_s1, ...; set by topology), since on
@@ -237,36 +236,35 @@ cap_after() {
 # (through IFACE) until the capture shows one, which also proves tshark
 # is capturing; only what comes after it counts for cap_after IFACE TAG.
 cap_mark() {
-	i=0
 	# tshark says so before it really captures, but not much before:
 	# no marker is sent until then (each one is two processes).
-	while ! grep -q "^Capturing on" "$T_DIR/cap.err" 2>/dev/null &&
-	    kill -0 "$CAP_PID" 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	i=0
-	until awk -v f="$1" -v t="$3" '$1 == f && $3 == t && $4 == 9 { x = 1 }
-	    END { exit !x }' "$T_DIR/cap"; do
-		if ! kill -0 "$CAP_PID" 2>/dev/null || [ $i -ge 300 ]; then
-			t_log "tshark in rt did not capture on $1:"
-			cat "$T_DIR/cap.err"
-			exit 1
-		fi
-		ip netns exec "$RT_NS" "$UDPQ" -P "$3" -t 50 "$2" 9 mark \
-		    >/dev/null 2>&1
-		i=$((i + 1))
-	done
+	t_wait_ms 30000 50 cap_started
+	t_wait_for 15 cap_mark_or_gone "$@"
+	if ! cap_marked "$1" "$3"; then
+		t_log "tshark in rt did not capture on $1:"
+		cat "$T_DIR/cap.err"
+		exit 1
+	fi
+}
+cap_started() {
+	grep -q "^Capturing on" "$T_DIR/cap.err" 2>/dev/null || t_gone "$CAP_PID"
+}
+# cap_marked IFACE TAG: the capture shows a marker from port TAG on IFACE.
+cap_marked() {
+	awk -v f="$1" -v t="$2" '$1 == f && $3 == t && $4 == 9 { x = 1 }
+	    END { exit !x }' "$T_DIR/cap"
+}
+# cap_mark_or_gone IFACE ADDR TAG: it does, or tshark is gone; else send
+# one more marker.
+cap_mark_or_gone() {
+	cap_marked "$1" "$3" || t_gone "$CAP_PID" && return 0
+	ip netns exec "$RT_NS" "$UDPQ" -P "$3" -t 50 "$2" 9 mark >/dev/null 2>&1
+	return 1
 }
 
 # cap_wait IFACE TAG COUNT: wait (bounded) for COUNT packets after TAG.
-cap_wait() {
-	i=0
-	while [ "$(cap_after "$1" "$2" | wc -l)" -lt "$3" ] && [ $i -lt 250 ]; do
-		sleep 0.02
-		i=$((i + 1))
-	done
-}
+cap_wait() { t_wait_for 5 cap_has "$@"; }
+cap_has() { [ "$(cap_after "$1" "$2" | wc -l)" -ge "$3" ]; }
 
 cap_stop() {
 	kill -TERM "$CAP_PID" 2>/dev/null
@@ -336,18 +334,16 @@ bird_start() {
 	eval "BIRD_PID_$1=$pid"
 }
 
+bird_up() { birdc -s "$T_DIR/$1.ctl" show status >/dev/null 2>&1; }
+bird_up_or_gone() { bird_up "$1" || t_gone "$2"; }
 bird_ready() {
 	pid=$(eval "echo \$BIRD_PID_$1")
-	i=0
-	until birdc -s "$T_DIR/$1.ctl" show status >/dev/null 2>&1; do
-		if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 500 ]; then
-			t_log "bird in $1 did not start:"
-			cat "$T_DIR/$1.bird.err" "$T_DIR/$1.bird.log" 2>/dev/null
-			exit 1
-		fi
-		sleep 0.01
-		i=$((i + 1))
-	done
+	t_wait_for 5 bird_up_or_gone "$1" "$pid"
+	if ! bird_up "$1"; then
+		t_log "bird in $1 did not start:"
+		cat "$T_DIR/$1.bird.err" "$T_DIR/$1.bird.log" 2>/dev/null
+		exit 1
+	fi
 	t_eq "bird in $1: the pid file names the process started" "$pid" \
 	    "$(cat "$T_DIR/$1.bird.pid")"
 }
@@ -385,17 +381,9 @@ S_GW4="198.51.100.10 198.51.100.18 198.51.100.2"
 S_GW6="2001:db8:1:1::2 2001:db8:1:2::2 2001:db8:1:3::2"
 
 # wait_routes V4 V6 BOUND_MS: poll (every 50 ms) until the router's
-# gateways for the VIP are V4 and V6 (sorted lists); ELAPSED_MS says how
-# long it took.
-wait_routes() {
-	w0=$(now_ms)
-	while :; do
-		ELAPSED_MS=$(($(now_ms) - w0))
-		[ "$(vip_routes)" = "$1 / $2" ] && return 0
-		[ "$ELAPSED_MS" -ge "$3" ] && return 1
-		sleep 0.05
-	done
-}
+# gateways for the VIP are V4 and V6 (sorted lists).
+wait_routes() { t_wait_ms "$3" 50 routes_are "$1" "$2"; }
+routes_are() { [ "$(vip_routes)" = "$1 / $2" ]; }
 
 # --- Queries -----------------------------------------------------------
 
@@ -466,13 +454,13 @@ share() {
 # both NAME COUNT: batch from ca and cb at once, COUNT queries from each
 # of their 16 addresses; the answers in NAME.ca, NAME.cb and NAME.
 both() {
-	b0=$(now_ms)
+	b0=$(t_now_ms)
 	batch ca "$2" 1000 $VIP4 $VIP6 $CA_ADDRS >"$T_DIR/$1.ca" &
 	bpid=$!
 	batch cb "$2" 1000 $VIP4 $VIP6 $CB_ADDRS >"$T_DIR/$1.cb"
 	wait $bpid
 	cat "$T_DIR/$1.ca" "$T_DIR/$1.cb" >"$T_DIR/$1"
-	t_log "$1: $((32 * $2)) queries in $(($(now_ms) - b0)) ms"
+	t_log "$1: $((32 * $2)) queries in $(($(t_now_ms) - b0)) ms"
 }
 
 healthcheck_start() {
@@ -510,11 +498,8 @@ for n in 1 2 3; do
 	healthcheck_start $n
 done
 
-i=0
-while [ "$(established)" -lt 6 ] && [ $i -lt 400 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+all_established() { [ "$(established)" -ge 6 ]; }
+t_wait_ms 20000 50 all_established
 t_eq "bird: the router's six BGP sessions (3 servers x 2 families) are Established" \
     6 "$(established)"
 wait_routes "$S_GW4" "$S_GW6" 10000
@@ -522,7 +507,7 @@ t_eq "router: the IPv4 VIP is one route via all three servers" "$S_GW4" \
     "$(nexthops $VIP4)"
 t_eq "router: the IPv6 VIP is one route via all three servers" "$S_GW6" \
     "$(nexthops $VIP6)"
-t_log "VIP routes in place $(($(now_ms) - T_START)) ms after the start:"
+t_log "VIP routes in place $(($(t_now_ms) - T_START)) ms after the start:"
 ip -n "$NS_rt" -4 route show $VIP4 | sed 's/^/	/'
 ip -n "$NS_rt" -6 route show $VIP6 | sed 's/^/	/'
 t_check "bird on s1 announces the VIP only through pktinfod_vip" \
@@ -533,12 +518,12 @@ phase "1. ECMP spread"
 
 cap_mark rca 192.0.2.10 20001
 for n in 1 2 3; do eval "SHARE0_$n=\$(share $n)"; done
-s0=$(now_ms)
+s0=$(t_now_ms)
 both p1 10
 for n in 1 2 3; do eval "SHARE1_$n=\$(share $n)"; done
 # The health checks' pings between the two readings: at most one a VIP
 # a round, a round at most every 0.5 s.
-pings=$((2 * (($(now_ms) - s0) / 500 + 2)))
+pings=$((2 * (($(t_now_ms) - s0) / 500 + 2)))
 t_eq "1: 320 queries from 32 addresses, all answered" "320 0" \
     "$(answered "$T_DIR/p1") $(unanswered "$T_DIR/p1")"
 t_eq "1: every answer comes from the VIP and port $SPORT (udpq)" 320 \
@@ -597,10 +582,10 @@ ip netns exec "$nsn" sh -c '
     done' sh "$T_DIR" "$UDPQ" "$REQ" $VIP4 $VIP6 $SPORT >"$T_DIR/p3.window" &
 p3q=$!
 T_PIDS="$T_PIDS $p3q"
-t0=$(now_ms)
+t0=$(t_now_ms)
 t_daemon_stop "$SRV_PID_2"
 wait_routes "198.51.100.18 198.51.100.2" "2001:db8:1:1::2 2001:db8:1:3::2" 10000
-withdraw_ms=$(($(now_ms) - t0))
+withdraw_ms=$(($(t_now_ms) - t0))
 t_log "3: s2's pktinfod stopped; its VIP routes withdrawn after $withdraw_ms ms (bound $WITHDRAW_BOUND_MS ms)"
 sed 's/^/	s2 health check: /' "$T_DIR/s2.hc.log"
 t_check "3: the health check withdrew s2 (IPv4 and IPv6) within $WITHDRAW_BOUND_MS ms ($withdraw_ms ms)" \
@@ -630,11 +615,11 @@ set -- $spread
 t_check "3: by s1 and s3, never s2 ($spread)" \
     all_true "$# -eq 6" "$2 -gt 0" "$4 -eq 0" "$6 -gt 0"
 
-t0=$(now_ms)
+t0=$(t_now_ms)
 t_netns_daemon s2 s2-again -w 1 -l "[::]:$SPORT"
 SRV_PID_2=$DAEMON_PID
 wait_routes "$S_GW4" "$S_GW6" 10000
-return_ms=$(($(now_ms) - t0))
+return_ms=$(($(t_now_ms) - t0))
 t_log "3: s2's pktinfod back; its routes returned after $return_ms ms"
 t_check "3: the health check announced s2 again within $WITHDRAW_BOUND_MS ms ($return_ms ms)" \
     [ "$return_ms" -le "$WITHDRAW_BOUND_MS" ]
@@ -658,16 +643,8 @@ ip netns exec "$nsn" strace -f -o "$T_DIR/as.strace" -e trace=sendmsg,sendmmsg \
     -P "$T_DIR/as.pid" 2>"$T_DIR/as.log" &
 as_strace=$!
 T_PIDS="$T_PIDS $as_strace"
-i=0
-while [ ! -s "$T_DIR/as.ready" ]; do
-	if ! kill -0 "$as_strace" 2>/dev/null || [ $i -ge 1000 ]; then
-		t_log "pktinfod on as (under strace) did not become ready:"
-		cat "$T_DIR/as.log"
-		exit 1
-	fi
-	sleep 0.01
-	i=$((i + 1))
-done
+t_await_ready "$T_DIR/as.ready" "$as_strace" 10 "$T_DIR/as.log" \
+    "pktinfod on as (under strace)"
 AS_PID=$(cat "$T_DIR/as.pid")
 T_PIDS=" $AS_PID$T_PIDS"
 UA_INDEX=$(ip -n "$NS_as" -o link show ua | cut -d: -f1)
@@ -793,7 +770,7 @@ t_eq "2: router: the naive s1 withdrawn (IPv4, IPv6)" \
 for n in 1 2 3; do
 	eval "t_daemon_stop \$SRV_PID_$n"
 done
-T_ELAPSED=$(($(now_ms) - T_START))
+T_ELAPSED=$(($(t_now_ms) - T_START))
 t_log "the whole test took $T_ELAPSED ms"
 t_check "the whole test took under 60 s ($T_ELAPSED ms)" [ "$T_ELAPSED" -lt 60000 ]
 t_done

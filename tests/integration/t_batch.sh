@@ -73,21 +73,9 @@ echo_burst() {
 # PREFIX.*.sent have sent (bounded wait), let the stopped daemon go and wait
 # for the clients' answers.
 release() {
-	i=0
-	while [ "$(cat "$1".*.sent | grep -c sent)" -lt "$2" ] &&
-	    [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	t_wait_for 5 t_all_sent "$1" "$2"
 	kill -CONT "$DAEMON_PID"
-	wait_clients
-}
-
-# Wait for this shell's background udpq clients (not the daemon).
-wait_clients() {
-	for pid in $(jobs -p); do
-		case " $T_PIDS " in *" $pid "*) ;; *) wait "$pid" ;; esac
-	done
+	t_wait_clients
 }
 
 t_daemon_start batched -w 1

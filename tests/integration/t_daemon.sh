@@ -34,7 +34,7 @@ t_eq "SIGTERM after SIGHUP exits 0" 0 "$STOP_STATUS"
     -P "$T_DIR/pid" 2>"$T_DIR/pid.log" &
 pid=$!
 T_PIDS="$T_PIDS $pid"
-i=0; while [ ! -s "$T_DIR/pid.ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+t_wait_for 5 test -s "$T_DIR/pid.ready"
 t_eq "-P writes the pid file" "$pid" "$(cat "$T_DIR/pid" 2>/dev/null)"
 t_eq "-l 127.0.0.1 serves IPv4" 0 "$("$PKTQ" "127.0.0.1:$(cat "$T_DIR/pid.ready")" ping >/dev/null; echo $?)"
 t_daemon_stop "$pid"
@@ -51,7 +51,7 @@ strace_whoami() {
 	    "$PKTINFOD" -p 0 --ready-file "$T_DIR/st.ready" -P "$T_DIR/st.pid" \
 	    "$@" 2>"$T_DIR/st.log" &
 	spid=$!
-	i=0; while [ ! -s "$T_DIR/st.ready" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+	t_wait_for 30 test -s "$T_DIR/st.ready"
 	dpid=$(cat "$T_DIR/st.pid")
 	T_PIDS="$T_PIDS $dpid"
 	sport=$(cat "$T_DIR/st.ready")

@@ -27,8 +27,6 @@ PING="{\"op\":\"ping\",\"pad\":\"$(printf '%040d' 0)\"}"
 # resent, so that the test knows which of the daemon's datagrams were its.
 STATS_REQ="{\"op\":\"stats\",\"pad\":\"$(printf '%0600d' 0)\"}"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # stats: the counters of the daemon on PORT, asked over ::1.
 stats() {
 	"$PKTQ" --compact -t 1000 -r 0 "[::1]:$PORT" --json "$STATS_REQ" ||
@@ -65,21 +63,8 @@ pings() {
 # stats_lines NAME: how many "stats {" lines the daemon NAME has logged.
 stats_lines() { grep -c 'stats {' "$T_DIR/$1.log"; }
 
-# wait_stats_lines NAME N: wait (at most 2 s) for N such lines.
-wait_stats_lines() {
-	deadline=$(($(now_ms) + 2000))
-	while [ "$(stats_lines "$1")" -lt "$2" ] &&
-	    [ "$(now_ms)" -lt "$deadline" ]; do
-		sleep 0.02
-	done
-}
-
-# alive PID: the process runs (a child that died stays a zombie until
-# reaped, and kill -0 still finds it).
-alive() {
-	[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ] &&
-	    kill -0 "$1" 2>/dev/null
-}
+# stats_lines_at_least NAME N: the daemon NAME has logged N such lines.
+stats_lines_at_least() { [ "$(stats_lines "$1")" -ge "$2" ]; }
 
 # signal PID SIG WHAT: send SIG; if the daemon died of it, say how, reap
 # it (DEAD is then its exit status) and return 1.
@@ -87,7 +72,7 @@ DEAD=""
 signal() {
 	kill "-$2" "$1"
 	sleep 0.05
-	alive "$1" && return 0
+	t_alive "$1" && return 0
 	wait "$1"
 	DEAD=$?
 	T_PIDS=$(echo "$T_PIDS" | sed "s/ $1\b//")
@@ -119,7 +104,7 @@ for sig in USR1 USR2 PIPE; do
 	ping_once
 	t_eq "idle: after SIG$sig a ping is answered" 0 $?
 	if [ "$sig" = USR1 ]; then
-		wait_stats_lines "idle-$sig" 3
+		t_wait_for 2 stats_lines_at_least "idle-$sig" 3
 		t_eq "idle: 3 x SIGUSR1 logged 3 stats lines" 3 \
 		    "$(stats_lines "idle-$sig")"
 	else
@@ -132,7 +117,7 @@ done
 # 2. The flood.
 t_daemon_start flood -w 1
 pid=$DAEMON_PID
-start=$(now_ms)
+start=$(t_now_ms)
 "$PKTBENCH" -c 4 -w 32 -d 10 --op ping --json "127.0.0.1:$PORT" \
     >"$T_DIR/bench.json" 2>"$T_DIR/bench.err" &
 bench=$!
@@ -155,12 +140,10 @@ done
 t_eq "flood: the daemon lives through 3 x SIGUSR1, SIGUSR2, SIGPIPE" 9 "$sigs"
 t_check "flood: $answered of 9 pings after those signals answered (8 needed)" \
     test "$answered" -ge 8
-# pktbench runs 10 s; give it 15 from its start.
-while kill -0 "$bench" 2>/dev/null && [ "$(now_ms)" -lt $((start + 15000)) ]; do
-	sleep 0.1
-done
-# Bounded even if pktbench hangs.
-alive "$bench" && kill "$bench"
+# pktbench runs 10 s; give it 15 from its start.  Bounded even if
+# pktbench hangs.
+t_wait_for $(((start + 15000 - $(t_now_ms) + 999) / 1000)) t_gone "$bench" ||
+    kill "$bench"
 rss1=$(rss_kib "$pid" 2>/dev/null)
 wait "$bench"
 t_eq "flood: pktbench ran its 10 s and exited 0" 0 $?
@@ -172,7 +155,7 @@ t_check "flood: RSS ${rss0:-?} KiB after warm-up, ${rss1:-?} KiB at the end: wit
     test "$(( ${rss1:-1000000} - ${rss0:-0} ))" -le 512 -a \
     "$(( ${rss0:-0} - ${rss1:-1000000} ))" -le 512
 if [ -z "$DEAD" ]; then
-	wait_stats_lines flood 3
+	t_wait_for 2 stats_lines_at_least flood 3
 	t_eq "flood: 3 x SIGUSR1 logged 3 stats lines" 3 "$(stats_lines flood)"
 fi
 finish "$pid" flood
@@ -182,11 +165,8 @@ t_daemon_start drops -w 1
 pid=$DAEMON_PID
 kill -STOP "$pid"
 STOPPED=$pid
-deadline=$(($(now_ms) + 2000))
-until [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = T ] ||
-    [ "$(now_ms)" -ge "$deadline" ]; do
-	sleep 0.01
-done
+stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat")" = T ]; }
+t_wait_for 2 stopped "$pid"
 backlog0=$(backlog_drops)
 # -t 0: no waiting for answers, the daemon is stopped; status 1 (none
 # came), 2 if a send failed.

@@ -60,15 +60,14 @@ stats() {
 # missing member).
 jv() { j=$1; shift; printf '%s\n' "$j" | jq -r "$@"; }
 
-# wait_count ADDR PORT EXPR N [NS]: poll (for at most 2 s) until EXPR of the
-# daemon's stats is at least N.
-wait_count() {
-	deadline=$(($(date +%s%N) / 1000000 + 2000))
-	while [ "$(jv "$(stats "$1" "$2" ${5:+"$5"})" "$3 // 0")" -lt "$4" ] &&
-	    [ "$(($(date +%s%N) / 1000000))" -lt "$deadline" ]; do
-		sleep 0.02
-	done
+# count_at_least ADDR PORT EXPR N [NS]: EXPR of the daemon's stats is at
+# least N.
+count_at_least() {
+	[ "$(jv "$(stats "$1" "$2" ${5:+"$5"})" "$3 // 0")" -ge "$4" ]
 }
+
+# wait_count ADDR PORT EXPR N [NS]: poll (for at most 2 s) until it is.
+wait_count() { t_wait_for 2 count_at_least "$@"; }
 
 # stop PID NAME: SIGTERM, and the daemon must exit 0.
 stop() {

@@ -11,17 +11,12 @@ grep -q '^#define HAVE_SYSTEMD 1' "$top_builddir/config.h" ||
 SOCK="$T_DIR/notify.sock"
 "$top_builddir/tests/tools/notifyd" "$SOCK" 30 >"$T_DIR/notes" 2>&1 &
 T_PIDS="$T_PIDS $!"
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 300 ]; do sleep 0.01; i=$((i + 1)); done
+t_wait_for 3 test -S "$SOCK"
 echo '{ "listen": ["127.0.0.1"] }' >"$T_DIR/p.conf"
 
 # wait_note TEXT: until notifyd printed TEXT (bounded); the line number.
 wait_note() {
-	i=0
-	while ! grep -q "^$1" "$T_DIR/notes" && [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	t_wait_for 5 grep -q "^$1" "$T_DIR/notes"
 	grep -n "^$1" "$T_DIR/notes" | tail -n 1 | cut -d: -f1
 }
 
@@ -42,11 +37,8 @@ t_check "a STATUS= line with the counters" grep -q '^STATUS=serving: ' \
 kill -HUP "$pid"
 reloading=$(wait_note "RELOADING=1")
 t_check "SIGHUP sends RELOADING=1" test -n "$reloading"
-i=0
-while [ "$(grep -c '^READY=1' "$T_DIR/notes")" -lt 2 ] && [ $i -lt 500 ]; do
-	sleep 0.01
-	i=$((i + 1))
-done
+ready_twice() { [ "$(grep -c '^READY=1' "$T_DIR/notes")" -ge 2 ]; }
+t_wait_for 5 ready_twice
 again=$(wait_note "READY=1")
 t_check "then READY=1 again (line $reloading, then $again)" \
     test -n "$reloading" -a "${again:-0}" -gt "${reloading:-0}"

@@ -47,14 +47,7 @@ pings() { "$PKTQ" -b "$1" -r 0 -t 500 -c "$2" --compact "127.0.0.1:$PORT" \
     --json "$PING" >/dev/null 2>&1; }
 
 # wait_log TEXT: until the daemon's log has TEXT (bounded).
-wait_log() {
-	i=0
-	while ! grep -q "$1" "$T_DIR/pol.log" && [ $i -lt 300 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-	grep -q "$1" "$T_DIR/pol.log"
-}
+wait_log() { t_wait_for 3 grep -q "$1" "$T_DIR/pol.log"; }
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 

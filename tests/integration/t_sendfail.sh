@@ -27,17 +27,10 @@ run() {
 		t_nsx srv "$UDPQ" -S -t 1500 -b "$bind" "$dst" "$PORT" "$REQ" \
 		    >"$T_DIR/$mode.$n" 2>"$T_DIR/$mode.$n.sent" &
 	done
-	i=0
-	while [ "$(cat "$T_DIR/$mode".*.sent | grep -c sent)" -lt 4 ] &&
-	    [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	t_wait_for 5 t_all_sent "$T_DIR/$mode" 4
 	t_nsip srv addr del 192.0.2.1/32 dev lo
 	kill -CONT "$DAEMON_PID"
-	for pid in $(jobs -p); do
-		case " $T_PIDS " in *" $pid "*) ;; *) wait "$pid" ;; esac
-	done
+	t_wait_clients
 	n=0
 	for dst in 127.0.0.1 192.0.2.1 198.51.100.1 ::1; do
 		n=$((n + 1))

@@ -4,7 +4,8 @@
 # source of its answers (so that a correct source and, with
 # --naive-source, a wrong one are both really seen); then against
 # pktinfod.exe.
-. "$(dirname "$0")/lib_wine.sh"
+. "$(dirname "$0")/lib.sh"
+t_require_windows
 
 # The native daemon is started like the Windows one, without Wine.
 PKTINFOD=$NATIVE_PKTINFOD

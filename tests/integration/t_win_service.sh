@@ -3,7 +3,8 @@
 # sc start serves, sc stop is the same graceful stop as Ctrl-C (the pid
 # file goes, exit code 0), and a start that fails reports the daemon's
 # exit status as the service-specific exit code.
-. "$(dirname "$0")/lib_wine.sh"
+. "$(dirname "$0")/lib.sh"
+t_require_windows
 
 SVC=pktinfod
 # A second service for the failed start: Wine deletes a service only once
@@ -25,22 +26,17 @@ sc() {
 }
 # state NAME [SERVICE]: the number after NAME in sc query's output.
 state() { sc query "${2:-$SVC}" | awk -v k="$1" '$1 == k { print $3 }'; }
-# wait_state STATE [SERVICE]
-wait_state() {
-	i=0
-	while [ "$(state STATE "${2:-$SVC}")" != "$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+# in_state STATE [SERVICE]: the service is in STATE.
+in_state() { [ "$(state STATE "${2:-$SVC}")" = "$1" ]; }
+# wait_state STATE [SERVICE]: until it is (at most 10 s).
+wait_state() { t_wait_for 10 in_state "$@"; }
 trap 'sc delete "$SVC" >/dev/null; sc delete "$SVC2" >/dev/null; t_cleanup' EXIT
 
 sc create "$SVC" binPath= "$EXE -p 0 --ready-file $(winpath "$READY") -P $(winpath "$PIDFILE")" >"$T_DIR/sc.out"
 t_eq "sc create exits 0" 0 $?
 sc start "$SVC" >"$T_DIR/sc.out"
 t_eq "sc start exits 0" 0 $?
-i=0
-while [ ! -s "$READY" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+t_wait_for 30 test -s "$READY"
 t_check "the service writes its ready file" test -s "$READY"
 PORT=$(tr -d '\r' <"$READY")
 wait_state 4

@@ -9,7 +9,8 @@
 # later Wine pass it, automake reports XPASS and make check fails: then
 # move it out of XFAIL_TESTS.  check_sock_win32 shows the control message
 # pktinfod.exe hands WSASendMsg.
-. "$(dirname "$0")/lib_wine.sh"
+. "$(dirname "$0")/lib.sh"
+t_require_windows
 
 REQ='{"op":"whoami","pad":"............................................"}'
 

@@ -148,7 +148,7 @@ ask_cap(const char *req, size_t len, size_t cap)
 	ck_assert(r->res != PROTO_NOT_A_REQUEST || r->n == 0);
 	if (r->n == 0)
 		return r;
-	ck_assert_uint_lt(r->n, cap);
+	ck_assert_uint_le(r->n, cap);
 	ck_assert_msg(jscan_valid(r->out, r->n, &bad) == 0, "answer is not "
 	    "strict JSON at byte %zu: %.*s", bad, (int)r->n, r->out);
 	r->json = cJSON_ParseWithLength(r->out, r->n);

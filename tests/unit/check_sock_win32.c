@@ -1,4 +1,5 @@
-/* Unit tests for sock_win32.  A fake socket layer (sock_win32_use) plays
+/* Unit tests for the socket layer on Windows (sock.c over sock_win32.c).
+ * A fake Winsock (sock_win32_use) plays
  * the hosts Wine cannot: one whose IPv4 stack is off (IP_PKTINFO fails
  * with WSAEINVAL, socket(AF_INET) with WSAEAFNOSUPPORT), and it records
  * the exact WSAMSG handed to WSASendMsg, which Wine 8 would ignore.  The
@@ -8,11 +9,9 @@
 #endif
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <check.h>
 
@@ -21,16 +20,14 @@
 #include "log.h"
 #include "sock.h"
 #include "sock_win32.h"
+#include "fakesys.h"
 #include "testutil.h"
 
 #define FAKE_FD ((SOCKET)100)
 #define FAKE_PROBE_FD ((SOCKET)101)
-#define MAX_CALLS 32
 
 /* What the fake Winsock is told to do, and what it saw. */
 static struct {
-	char calls[MAX_CALLS][64];
-	int ncalls;
 	int opened;
 	int closed;
 	int socket6_err;	/* socket(AF_INET6) fails with this, 0: not */
@@ -58,20 +55,6 @@ static struct {
 	DWORD tx_flags;
 } fk;
 
-static void
-record(const char *fmt, ...) __attribute__((format(PRINTF_ARCHETYPE, 1, 2)));
-
-static void
-record(const char *fmt, ...)
-{
-	va_list ap;
-
-	ck_assert_int_lt(fk.ncalls, MAX_CALLS);
-	va_start(ap, fmt);
-	vsnprintf(fk.calls[fk.ncalls++], sizeof(fk.calls[0]), fmt, ap);
-	va_end(ap);
-}
-
 static int
 fail_with(int err)
 {
@@ -84,7 +67,7 @@ fake_socket(int af, int type, int proto)
 {
 	ck_assert_int_eq(type, SOCK_DGRAM);
 	ck_assert_int_eq(proto, IPPROTO_UDP);
-	record("socket(%s)", af == AF_INET6 ? "AF_INET6" : "AF_INET");
+	fs_record("socket(%s)", af == AF_INET6 ? "AF_INET6" : "AF_INET");
 	if (af == AF_INET6 && fk.socket6_err != 0) {
 		WSASetLastError(fk.socket6_err);
 		return INVALID_SOCKET;
@@ -120,7 +103,7 @@ fake_setsockopt(SOCKET s, int level, int name, const char *val, int len)
 
 	ck_assert_int_eq(len, sizeof(v));
 	memcpy(&v, val, sizeof(v));
-	record("setsockopt(%d, %s, %lu)", (int)s, opt_name(level, name),
+	fs_record("setsockopt(%d, %s, %lu)", (int)s, opt_name(level, name),
 	    (unsigned long)v);
 	if (level == IPPROTO_IP && name == IP_PKTINFO && fk.ip_pktinfo_err)
 		return fail_with(fk.ip_pktinfo_err);
@@ -144,7 +127,7 @@ fake_getsockopt(SOCKET s, int level, int name, char *val, int *len)
 static int WSAAPI
 fake_ioctlsocket(SOCKET s, __LONG32 cmd, u_long *arg)
 {
-	record("ioctlsocket(%d, %s, %lu)", (int)s,
+	fs_record("ioctlsocket(%d, %s, %lu)", (int)s,
 	    cmd == (__LONG32)FIONBIO ? "FIONBIO" : "other",
 	    (unsigned long)*arg);
 	return 0;
@@ -187,14 +170,14 @@ fake_wsaioctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
 	(void)cr;
 	if (code == SIO_UDP_CONNRESET) {
 		ck_assert_uint_eq(inlen, sizeof(BOOL));
-		record("WSAIoctl(%d, SIO_UDP_CONNRESET, %d)", (int)s,
+		fs_record("WSAIoctl(%d, SIO_UDP_CONNRESET, %d)", (int)s,
 		    *(BOOL *)in);
 		return 0;
 	}
 	ck_assert_uint_eq(code, SIO_GET_EXTENSION_FUNCTION_POINTER);
 	ck_assert_uint_eq(inlen, sizeof(GUID));
 	ck_assert_mem_eq(in, &want, sizeof(want));
-	record("WSAIoctl(%d, WSAID_WSARECVMSG)", (int)s);
+	fs_record("WSAIoctl(%d, WSAID_WSARECVMSG)", (int)s);
 	if (fk.no_recvmsg)
 		return fail_with(WSAEOPNOTSUPP);
 	ck_assert_uint_eq(outlen, sizeof(fn));
@@ -210,7 +193,7 @@ fake_bind(SOCKET s, const struct sockaddr *sa, int len)
 	char text[ADDR_STRLEN];
 
 	ck_assert_int_eq(addr_from_sockaddr(&sin, sa, (size_t)len), 0);
-	record("bind(%d, %s, %s)", (int)s, addr_format(text, sizeof(text),
+	fs_record("bind(%d, %s, %s)", (int)s, addr_format(text, sizeof(text),
 	    &sin), sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_INET");
 	return 0;
 }
@@ -259,7 +242,7 @@ fake_sendmsg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD n,
 static int WSAAPI
 fake_closesocket(SOCKET s)
 {
-	record("closesocket(%d)", (int)s);
+	fs_record("closesocket(%d)", (int)s);
 	fk.closed++;
 	return 0;
 }
@@ -270,42 +253,11 @@ static const struct sock_win32_api fake_api = {
 	fake_closesocket
 };
 
-/* The log goes to stderr: catch it in a file to read it back. */
-static struct {
-	FILE *file;
-	int saved;
-	char text[4096];
-} caught;
-
-static void
-capture_start(void)
-{
-	fflush(stderr);
-	ck_assert_ptr_nonnull(caught.file = tmpfile());
-	caught.saved = dup(fileno(stderr));
-	ck_assert_int_ge(caught.saved, 0);
-	ck_assert_int_eq(dup2(fileno(caught.file), fileno(stderr)), 0);
-}
-
-static const char *
-capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(caught.saved, fileno(stderr));
-	close(caught.saved);
-	rewind(caught.file);
-	n = fread(caught.text, 1, sizeof(caught.text) - 1, caught.file);
-	caught.text[n] = '\0';
-	fclose(caught.file);
-	return caught.text;
-}
-
 static void
 setup(void)
 {
 	memset(&fk, 0, sizeof(fk));
+	fs_reset();
 	log_init("check_sock_win32", LOG_LVL_DEBUG, 0);
 	sock_win32_use(&fake_api);
 }
@@ -334,34 +286,10 @@ open_caught(int flags)
 	struct sockaddr_in6 any = any_port(4242);
 	struct sock *s;
 
-	capture_start();
+	fs_catch_start();
 	s = sock_open(&any, flags);
-	capture_end();
+	fs_catch_end();
 	return s;
-}
-
-static int
-call_index(const char *call)
-{
-	int i;
-
-	for (i = 0; i < fk.ncalls; i++)
-		if (strcmp(fk.calls[i], call) == 0)
-			return i;
-	return -1;
-}
-
-static void
-assert_called(const char *call)
-{
-	ck_assert_msg(call_index(call) >= 0, "no call %s", call);
-}
-
-static void
-assert_logged(const char *text)
-{
-	ck_assert_msg(strstr(caught.text, text) != NULL,
-	    "log lacks \"%s\"; it says: %s", text, caught.text);
 }
 
 START_TEST(setup_follows_spec_order)
@@ -370,20 +298,20 @@ START_TEST(setup_follows_spec_order)
 	const struct sock_features *f;
 
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(fk.calls[0], "socket(AF_INET6)");
-	ck_assert_str_eq(fk.calls[1], "setsockopt(100, IPV6_V6ONLY, 0)");
-	ck_assert_str_eq(fk.calls[2], "setsockopt(100, IPV6_PKTINFO, 1)");
-	ck_assert_str_eq(fk.calls[3], "setsockopt(100, IP_PKTINFO, 1)");
-	ck_assert_int_lt(call_index("WSAIoctl(100, WSAID_WSARECVMSG)"),
-	    call_index("bind(100, [::]:4242, AF_INET6)"));
-	ck_assert_int_gt(call_index("bind(100, [::]:4242, AF_INET6)"), 3);
-	assert_called("ioctlsocket(100, FIONBIO, 1)");
-	assert_called("WSAIoctl(100, SIO_UDP_CONNRESET, 0)");
-	ck_assert_int_lt(call_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
-	    call_index("bind(100, [::]:4242, AF_INET6)"));
-	ck_assert_int_ge(call_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
+	ck_assert_str_eq(fs_call(0), "socket(AF_INET6)");
+	ck_assert_str_eq(fs_call(1), "setsockopt(100, IPV6_V6ONLY, 0)");
+	ck_assert_str_eq(fs_call(2), "setsockopt(100, IPV6_PKTINFO, 1)");
+	ck_assert_str_eq(fs_call(3), "setsockopt(100, IP_PKTINFO, 1)");
+	ck_assert_int_lt(fs_index("WSAIoctl(100, WSAID_WSARECVMSG)"),
+	    fs_index("bind(100, [::]:4242, AF_INET6)"));
+	ck_assert_int_gt(fs_index("bind(100, [::]:4242, AF_INET6)"), 3);
+	fs_assert_called("ioctlsocket(100, FIONBIO, 1)");
+	fs_assert_called("WSAIoctl(100, SIO_UDP_CONNRESET, 0)");
+	ck_assert_int_lt(fs_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
+	    fs_index("bind(100, [::]:4242, AF_INET6)"));
+	ck_assert_int_ge(fs_index("setsockopt(100, SO_EXCLUSIVEADDRUSE, 1)"),
 	    0);
-	ck_assert_int_eq(call_index("socket(AF_INET)"), -1);
+	ck_assert_int_eq(fs_index("socket(AF_INET)"), -1);
 	f = sock_features(s);
 	ck_assert_int_eq(f->dualstack, 1);
 	ck_assert_int_eq(f->pktinfo4, 1);
@@ -392,11 +320,12 @@ START_TEST(setup_follows_spec_order)
 	ck_assert_uint_eq(sock_port(s), 4242);
 	ck_assert_int_eq((int)sock_handle(s), (int)FAKE_FD);
 	sock_close(s);
-	assert_called("closesocket(100)");
+	fs_assert_called("closesocket(100)");
 }
 END_TEST
 
-/* SPEC section 3 step 4 on Windows: IPv4 disabled on the host. */
+/* IPv4 disabled on the host: IP_PKTINFO fails with WSAEINVAL and
+ * socket(AF_INET) with WSAEAFNOSUPPORT. */
 START_TEST(ipv4_disabled_host_serves_ipv6_only)
 {
 	struct sock *s;
@@ -406,17 +335,17 @@ START_TEST(ipv4_disabled_host_serves_ipv6_only)
 	fk.socket4_err = WSAEAFNOSUPPORT;
 	s = open_caught(0);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(fk.calls[3], "setsockopt(100, IP_PKTINFO, 1)");
-	ck_assert_str_eq(fk.calls[4], "socket(AF_INET)");
-	assert_called("bind(100, [::]:4242, AF_INET6)");
+	ck_assert_str_eq(fs_call(3), "setsockopt(100, IP_PKTINFO, 1)");
+	ck_assert_str_eq(fs_call(4), "socket(AF_INET)");
+	fs_assert_called("bind(100, [::]:4242, AF_INET6)");
 	f = sock_features(s);
 	ck_assert_int_eq(f->pktinfo4, 0);
 	ck_assert_int_eq(f->pktinfo6, 1);
 	ck_assert_int_eq(f->dualstack, 0);
-	assert_logged("info: IP_PKTINFO on [::]:4242: WSAEINVAL, and "
+	fs_assert_logged("info: IP_PKTINFO on [::]:4242: WSAEINVAL, and "
 	    "socket(AF_INET): WSAEAFNOSUPPORT; IPv4 is disabled on this host, "
 	    "serving IPv6 only");
-	ck_assert_ptr_null(strstr(caught.text, "error"));
+	ck_assert_ptr_null(strstr(fs_caught(), "error"));
 	sock_close(s);
 }
 END_TEST
@@ -427,11 +356,11 @@ START_TEST(einval_with_ipv4_present_is_fatal)
 {
 	fk.ip_pktinfo_err = WSAEINVAL;
 	ck_assert_ptr_null(open_caught(0));
-	ck_assert_str_eq(fk.calls[4], "socket(AF_INET)");
-	ck_assert_str_eq(fk.calls[5], "closesocket(101)");
-	assert_called("closesocket(100)");
-	ck_assert_int_eq(call_index("bind(100, [::]:4242, AF_INET6)"), -1);
-	assert_logged("error: IP_PKTINFO on [::]:4242: WSAEINVAL");
+	ck_assert_str_eq(fs_call(4), "socket(AF_INET)");
+	ck_assert_str_eq(fs_call(5), "closesocket(101)");
+	fs_assert_called("closesocket(100)");
+	ck_assert_int_eq(fs_index("bind(100, [::]:4242, AF_INET6)"), -1);
+	fs_assert_logged("error: IP_PKTINFO on [::]:4242: WSAEINVAL");
 }
 END_TEST
 
@@ -440,9 +369,9 @@ START_TEST(einval_and_other_probe_error_is_fatal)
 	fk.ip_pktinfo_err = WSAEINVAL;
 	fk.socket4_err = WSAENOBUFS;
 	ck_assert_ptr_null(open_caught(0));
-	ck_assert_str_eq(fk.calls[4], "socket(AF_INET)");
-	assert_called("closesocket(100)");
-	assert_logged("error: IP_PKTINFO on [::]:4242: WSAEINVAL");
+	ck_assert_str_eq(fs_call(4), "socket(AF_INET)");
+	fs_assert_called("closesocket(100)");
+	fs_assert_logged("error: IP_PKTINFO on [::]:4242: WSAEINVAL");
 }
 END_TEST
 
@@ -451,9 +380,9 @@ START_TEST(other_ip_pktinfo_error_is_fatal_without_probe)
 	fk.ip_pktinfo_err = WSAENOPROTOOPT;
 	fk.socket4_err = WSAEAFNOSUPPORT;
 	ck_assert_ptr_null(open_caught(0));
-	ck_assert_int_eq(call_index("socket(AF_INET)"), -1);
-	assert_called("closesocket(100)");
-	assert_logged("error: IP_PKTINFO on [::]:4242: WSAENOPROTOOPT");
+	ck_assert_int_eq(fs_index("socket(AF_INET)"), -1);
+	fs_assert_called("closesocket(100)");
+	fs_assert_logged("error: IP_PKTINFO on [::]:4242: WSAENOPROTOOPT");
 }
 END_TEST
 
@@ -461,8 +390,8 @@ START_TEST(ipv6_pktinfo_is_mandatory)
 {
 	fk.ipv6_pktinfo_err = WSAENOPROTOOPT;
 	ck_assert_ptr_null(open_caught(0));
-	ck_assert_int_eq(call_index("setsockopt(100, IP_PKTINFO, 1)"), -1);
-	assert_logged("error: IPV6_PKTINFO on [::]:4242: WSAENOPROTOOPT");
+	ck_assert_int_eq(fs_index("setsockopt(100, IP_PKTINFO, 1)"), -1);
+	fs_assert_logged("error: IPV6_PKTINFO on [::]:4242: WSAENOPROTOOPT");
 }
 END_TEST
 
@@ -474,16 +403,16 @@ START_TEST(no_ipv6_falls_back_to_ipv4_socket)
 	fk.socket6_err = WSAEAFNOSUPPORT;
 	s = open_caught(0);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(fk.calls[1], "socket(AF_INET)");
-	ck_assert_int_eq(call_index("setsockopt(100, IPV6_V6ONLY, 0)"), -1);
-	ck_assert_int_eq(call_index("setsockopt(100, IPV6_PKTINFO, 1)"), -1);
-	assert_called("setsockopt(100, IP_PKTINFO, 1)");
-	assert_called("bind(100, 0.0.0.0:4242, AF_INET)");
+	ck_assert_str_eq(fs_call(1), "socket(AF_INET)");
+	ck_assert_int_eq(fs_index("setsockopt(100, IPV6_V6ONLY, 0)"), -1);
+	ck_assert_int_eq(fs_index("setsockopt(100, IPV6_PKTINFO, 1)"), -1);
+	fs_assert_called("setsockopt(100, IP_PKTINFO, 1)");
+	fs_assert_called("bind(100, 0.0.0.0:4242, AF_INET)");
 	f = sock_features(s);
 	ck_assert_int_eq(f->pktinfo4, 1);
 	ck_assert_int_eq(f->pktinfo6, 0);
 	ck_assert_int_eq(f->dualstack, 0);
-	assert_logged("IPv6 is unavailable, serving IPv4 only");
+	fs_assert_logged("IPv6 is unavailable, serving IPv4 only");
 	sock_close(s);
 }
 END_TEST
@@ -492,7 +421,7 @@ START_TEST(missing_wsarecvmsg_is_fatal)
 {
 	fk.no_recvmsg = 1;
 	ck_assert_ptr_null(open_caught(0));
-	assert_logged("error: WSAIoctl(WSAID_WSARECVMSG) on [::]:4242: "
+	fs_assert_logged("error: WSAIoctl(WSAID_WSARECVMSG) on [::]:4242: "
 	    "WSAEOPNOTSUPP");
 }
 END_TEST
@@ -500,8 +429,8 @@ END_TEST
 START_TEST(reuseport_is_refused)
 {
 	ck_assert_ptr_null(open_caught(SOCK_F_REUSEPORT));
-	ck_assert_int_eq(fk.ncalls, 0);
-	assert_logged("SO_REUSEPORT on [::]:4242: Windows has none");
+	ck_assert_int_eq(fs_ncalls(), 0);
+	fs_assert_logged("SO_REUSEPORT on [::]:4242: Windows has none");
 }
 END_TEST
 
@@ -588,8 +517,8 @@ assert_sent_to(const char *peer, uint16_t port, uint32_t scope)
 	struct sockaddr_in6 to;
 	struct in6_addr want = tu_ip(peer);
 
-	/* SPEC section 3: the peer always as a sockaddr_in6 on the
-	 * dual-stack socket, an IPv4 one v4-mapped. */
+	/* The peer always as a sockaddr_in6 on the dual-stack socket, an
+	 * IPv4 one v4-mapped: Windows rejects a sockaddr_in there. */
 	ck_assert_int_eq(fk.tx_tolen, sizeof(to));
 	memcpy(&to, &fk.tx_to, sizeof(to));
 	ck_assert_int_eq(to.sin6_family, AF_INET6);
@@ -826,7 +755,10 @@ START_TEST(send_error_is_recorded_and_not_retried)
 }
 END_TEST
 
-START_TEST(full_socket_keeps_the_answer_queued)
+/* A full socket (Winsock's err): the answer stays queued, reported as
+ * the POSIX errno the server waits on. */
+static void
+full_socket(int err, int want)
 {
 	struct sock_batch *b;
 	struct sock *s = open_quiet(0, &b);
@@ -840,13 +772,24 @@ START_TEST(full_socket_keeps_the_answer_queued)
 	msg->tx = sock_batch_tx(b, &(size_t){ 0 });
 	msg->tx[0] = 'y';
 	msg->txlen = 1;
-	fk.tx_err = WSAEWOULDBLOCK;
+	fk.tx_err = err;
 	ck_assert_int_eq(sock_send_batch(s, b, 1, &next), -1);
-	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(errno, want);
 	ck_assert_uint_eq(next, 0);
 	ck_assert_int_eq(msg->err, 0);
 	sock_batch_free(b);
 	sock_close(s);
+}
+
+START_TEST(full_socket_keeps_the_answer_queued)
+{
+	full_socket(WSAEWOULDBLOCK, EAGAIN);
+}
+END_TEST
+
+START_TEST(wsaenobufs_is_a_full_socket)
+{
+	full_socket(WSAENOBUFS, ENOBUFS);
 }
 END_TEST
 
@@ -985,6 +928,7 @@ sock_suite(void)
 	tcase_add_test(io, datagram_without_pktinfo_is_flagged);
 	tcase_add_test(io, send_error_is_recorded_and_not_retried);
 	tcase_add_test(io, full_socket_keeps_the_answer_queued);
+	tcase_add_test(io, wsaenobufs_is_a_full_socket);
 	tcase_add_test(real, loopback_ipv4_round_trip);
 	tcase_add_test(real, loopback_ipv6_round_trip);
 	suite_add_tcase(s, open);

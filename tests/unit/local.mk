@@ -22,16 +22,22 @@ UNIT_TESTS = \
 if WINDOWS
 UNIT_TESTS += tests/unit/check_cmsg_win32 tests/unit/check_sock_win32
 else
-UNIT_TESTS += tests/unit/check_cmsg tests/unit/check_pktbench_hist \
-	tests/unit/check_pktbench_req tests/unit/check_pktq_errq
+UNIT_TESTS += tests/unit/check_cmsg tests/unit/check_sock_posix \
+	tests/unit/check_pktbench_hist tests/unit/check_pktbench_req \
+	tests/unit/check_pktq_errq
 endif
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
+# testutil: what every Check test shares; fakesys: the call log of the
+# socket layer's fake-syscall tests (check_sock_posix, check_sock_win32).
 check_LIBRARIES += tests/unit/libtestutil.a
-tests_unit_libtestutil_a_SOURCES = tests/unit/testutil.c tests/unit/testutil.h
+tests_unit_libtestutil_a_SOURCES = tests/unit/testutil.c tests/unit/testutil.h \
+	tests/unit/fakesys.c tests/unit/fakesys.h
 if WINDOWS
 tests_unit_libtestutil_a_SOURCES += tests/unit/testutil_win32.c
 else
 tests_unit_libtestutil_a_SOURCES += tests/unit/testutil_posix.c
 endif
+# The cases check_cmsg.c and check_cmsg_win32.c both run.
+EXTRA_DIST += tests/unit/cmsg_cases.h
