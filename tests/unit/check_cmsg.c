@@ -1,4 +1,4 @@
-/* Unit tests for cmsg: the cases both platforms share (tests/cmsg_cases.h)
+/* Unit tests for cmsg: the cases both platforms share (cmsg_cases.h)
  * over POSIX control buffers, and SO_RXQ_OVFL, which only Linux has. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

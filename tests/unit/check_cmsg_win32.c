@@ -1,5 +1,5 @@
 /* Unit tests for cmsg_win32: the cases both platforms share
- * (tests/cmsg_cases.h) over Winsock control buffers (WSAMSG, WSACMSGHDR,
+ * (cmsg_cases.h) over Winsock control buffers (WSAMSG, WSACMSGHDR,
  * IN_PKTINFO, IN6_PKTINFO), and the bytes of the 64-bit Windows ABI, which
  * the shared cases cannot see: they build and read buffers with the same
  * header macros as the code under test, so a wrong value there would

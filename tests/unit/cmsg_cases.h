@@ -1,8 +1,8 @@
 /* cmsg_cases.h: the cmsg tests both platforms run — one table of control
  * buffers and what cmsg_parse must make of them, one of source choices and
  * what cmsg_build must write — so that the POSIX and Winsock versions are
- * held to the same cases.  Included once, by tests/check_cmsg.c and
- * tests/check_cmsg_win32.c, after the platform's cmsg header and these:
+ * held to the same cases.  Included once, by check_cmsg.c and
+ * check_cmsg_win32.c, after the platform's cmsg header and these:
  *
  *   TC_CMSGHDR, TC_MSG, TC_IN_PKTINFO, TC_IN6_PKTINFO    the platform's types
  *   TC_CMSG_LEN, TC_CMSG_SPACE, TC_CMSG_DATA, TC_CMSG_FIRSTHDR,
@@ -74,7 +74,7 @@ static const struct tc_parse_case tc_parse_cases[] = {
 	{ .name = "ipv4_peer_takes_in_pktinfo", .peer = "192.0.2.10",
 	  .cmsg = { TC_IN4_MSG("198.51.100.2", NULL, 3) },
 	  .want = CMSG_OK, .dst = "198.51.100.2", .ifindex = 3 },
-	/* Wine's order (ci/WINDOWS.md section 3): the v4-mapped IPv6
+	/* Wine's order (.ci/WINDOWS.md section 3): the v4-mapped IPv6
 	 * pktinfo first.  A broadcast destination: the local address is
 	 * the one the kernel chose. */
 	{ .name = "ipv4_peer_prefers_in_pktinfo_after_in6_pktinfo",
@@ -114,7 +114,7 @@ static const struct tc_parse_case tc_parse_cases[] = {
 	  .want = CMSG_NO_PKTINFO },
 	/* The cmsg_len is right, but the control length ends inside the
 	 * data: the pktinfo is not read past the buffer (found by
-	 * tests/fuzz_cmsg.c). */
+	 * tests/fuzz/fuzz_cmsg.c). */
 	{ .name = "cmsg_past_control_len_is_not_read", .peer = "2001:db8::10",
 	  .cmsg = { TC_IN6_MSG("2001:db8::1", 3) }, .end = TC_END_INSIDE,
 	  .want = CMSG_NO_PKTINFO },
